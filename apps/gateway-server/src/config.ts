@@ -1,0 +1,180 @@
+/**
+ * @module config
+ * The Node gateway's configuration: defaults, a JSON config file, then environment variables.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
+
+/** Which backend flushed deltas land in. */
+export type LakeConfig =
+  | { readonly kind: "fs"; readonly dir: string }
+  | {
+      readonly kind: "s3";
+      readonly bucket: string;
+      readonly endpoint?: string;
+      readonly region: string;
+      readonly accessKeyId?: string;
+      readonly secretAccessKey?: string;
+      readonly forcePathStyle: boolean;
+    }
+  | { readonly kind: "postgres"; readonly url: string }
+  | { readonly kind: "mysql"; readonly url: string };
+
+/** Everything the server needs to start. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Where the write-ahead log (and the default file-system lake) live. */
+  readonly dataDir: string;
+  readonly lake: LakeConfig;
+  readonly flushFormat: "json" | "parquet";
+  readonly flushMaxBytes: number;
+  readonly flushMaxAgeMs: number;
+  readonly jwtSecret?: string;
+  readonly jwksUrl?: string;
+  /** True when the built-in development secret is in use (never in production). */
+  readonly devSecret: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly maxBodyBytes: number;
+  /** A directory of static files to serve at `/` (the todo app), if any. */
+  readonly staticDir?: string;
+}
+
+/** The secret used when none is configured: for local development only. */
+export const DEV_JWT_SECRET = "lakesync-development-secret-do-not-use-in-production";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function fail(message: string): Err<LakeSyncError> {
+  return Err(new LakeSyncError("INVALID_CONFIG", message));
+}
+
+function integer(
+  value: string | number | undefined,
+  name: string,
+  min: number,
+  max: number,
+): Result<number | undefined, LakeSyncError> {
+  if (value === undefined || value === "") return Ok(undefined);
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    return fail(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return Ok(n);
+}
+
+/**
+ * Reads the configuration. Precedence: environment variables over the JSON file named by
+ * `LAKESYNC_CONFIG` over defaults. Returns `Err` (code `INVALID_CONFIG`) naming the first bad
+ * setting. Variables: `PORT`, `HOST`, `LAKESYNC_DATA_DIR`, `LAKESYNC_LAKE` (fs|s3|postgres|mysql),
+ * `LAKESYNC_S3_BUCKET`, `LAKESYNC_S3_ENDPOINT`, `LAKESYNC_S3_REGION`, `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY`, `DATABASE_URL`, `LAKESYNC_FLUSH_FORMAT` (json|parquet),
+ * `LAKESYNC_FLUSH_MAX_BYTES`, `LAKESYNC_FLUSH_MAX_AGE_MS`, `LAKESYNC_JWT_SECRET`,
+ * `LAKESYNC_JWKS_URL`, `LAKESYNC_CORS_ORIGINS` (comma-separated), `LAKESYNC_MAX_BODY_BYTES`,
+ * `LAKESYNC_STATIC_DIR`.
+ */
+export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, LakeSyncError> {
+  let file: Record<string, unknown> = {};
+  if (env.LAKESYNC_CONFIG) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(resolve(cwd, env.LAKESYNC_CONFIG), "utf8"));
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        return fail(`${env.LAKESYNC_CONFIG} must hold a JSON object`);
+      file = parsed as Record<string, unknown>;
+    } catch (cause) {
+      return Err(
+        new LakeSyncError("INVALID_CONFIG", `cannot read config file ${env.LAKESYNC_CONFIG}`, {
+          cause,
+        }),
+      );
+    }
+  }
+  const pick = (envName: string, key: string): string | undefined => {
+    const fromEnv = env[envName];
+    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+    const fromFile = file[key];
+    return fromFile === undefined || fromFile === null ? undefined : String(fromFile);
+  };
+
+  const port = integer(pick("PORT", "port"), "PORT", 0, 65_535);
+  if (!port.ok) return port;
+  const maxBytes = integer(
+    pick("LAKESYNC_FLUSH_MAX_BYTES", "flushMaxBytes"),
+    "LAKESYNC_FLUSH_MAX_BYTES",
+    1_024,
+    2 ** 31,
+  );
+  if (!maxBytes.ok) return maxBytes;
+  const maxAge = integer(
+    pick("LAKESYNC_FLUSH_MAX_AGE_MS", "flushMaxAgeMs"),
+    "LAKESYNC_FLUSH_MAX_AGE_MS",
+    10,
+    86_400_000,
+  );
+  if (!maxAge.ok) return maxAge;
+  const maxBody = integer(
+    pick("LAKESYNC_MAX_BODY_BYTES", "maxBodyBytes"),
+    "LAKESYNC_MAX_BODY_BYTES",
+    1_024,
+    2 ** 30,
+  );
+  if (!maxBody.ok) return maxBody;
+
+  const dataDir = resolve(cwd, pick("LAKESYNC_DATA_DIR", "dataDir") ?? ".lakesync-data");
+  const format = pick("LAKESYNC_FLUSH_FORMAT", "flushFormat") ?? "parquet";
+  if (format !== "json" && format !== "parquet")
+    return fail(`LAKESYNC_FLUSH_FORMAT must be json or parquet, got ${JSON.stringify(format)}`);
+
+  const kind = pick("LAKESYNC_LAKE", "lake") ?? "fs";
+  let lake: LakeConfig;
+  if (kind === "fs") {
+    lake = { kind, dir: resolve(dataDir, "lake") };
+  } else if (kind === "s3") {
+    const bucket = pick("LAKESYNC_S3_BUCKET", "s3Bucket");
+    if (!bucket) return fail("LAKESYNC_S3_BUCKET is required when LAKESYNC_LAKE=s3");
+    const endpoint = pick("LAKESYNC_S3_ENDPOINT", "s3Endpoint");
+    const accessKeyId = pick("AWS_ACCESS_KEY_ID", "s3AccessKeyId");
+    const secretAccessKey = pick("AWS_SECRET_ACCESS_KEY", "s3SecretAccessKey");
+    lake = {
+      kind,
+      bucket,
+      region: pick("LAKESYNC_S3_REGION", "s3Region") ?? "us-east-1",
+      forcePathStyle: endpoint !== undefined,
+      ...(endpoint ? { endpoint } : {}),
+      ...(accessKeyId ? { accessKeyId } : {}),
+      ...(secretAccessKey ? { secretAccessKey } : {}),
+    };
+  } else if (kind === "postgres" || kind === "mysql") {
+    const url = pick("DATABASE_URL", "databaseUrl");
+    if (!url) return fail(`DATABASE_URL is required when LAKESYNC_LAKE=${kind}`);
+    lake = { kind, url };
+  } else {
+    return fail(`LAKESYNC_LAKE must be fs, s3, postgres or mysql, got ${JSON.stringify(kind)}`);
+  }
+
+  const jwtSecret = pick("LAKESYNC_JWT_SECRET", "jwtSecret");
+  const jwksUrl = pick("LAKESYNC_JWKS_URL", "jwksUrl");
+  const staticDir = pick("LAKESYNC_STATIC_DIR", "staticDir");
+  const cors = pick("LAKESYNC_CORS_ORIGINS", "corsOrigins");
+  return Ok({
+    host: pick("HOST", "host") ?? "127.0.0.1",
+    port: port.value ?? 8787,
+    dataDir,
+    lake,
+    flushFormat: format,
+    flushMaxBytes: maxBytes.value ?? 4 * 1024 * 1024,
+    flushMaxAgeMs: maxAge.value ?? 30_000,
+    devSecret: jwtSecret === undefined && jwksUrl === undefined,
+    ...(jwtSecret === undefined && jwksUrl === undefined ? { jwtSecret: DEV_JWT_SECRET } : {}),
+    ...(jwtSecret === undefined ? {} : { jwtSecret }),
+    ...(jwksUrl === undefined ? {} : { jwksUrl }),
+    corsOrigins: cors
+      ? cors
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+    maxBodyBytes: maxBody.value ?? 8 * 1024 * 1024,
+    ...(staticDir ? { staticDir: resolve(cwd, staticDir) } : {}),
+  });
+}

@@ -1,0 +1,248 @@
+/**
+ * @module sync/sync-coordinator
+ * The sync loop: pull remote changes, then push the outbox, on a timer, on events and on demand.
+ */
+import {
+  type HLC,
+  HLC_ZERO,
+  type HLCTimestamp,
+  type LakeSyncError,
+  Ok,
+  parseHLC,
+  type Result,
+} from "@lakesync/core";
+import type { LocalDB } from "../db/local-db.js";
+import { applyDeltas } from "../db/row-store.js";
+import type { SyncQueue } from "../queue/sync-queue.js";
+import type { SyncTransport } from "../transport/sync-transport.js";
+import { type BackoffOptions, backoffDelay } from "./backoff.js";
+
+/** Where the coordinator is. */
+export type SyncStatus = "idle" | "syncing" | "synced" | "offline" | "error";
+
+/** A status change, with the outbox depth and the error that caused `offline`/`error`. */
+export interface SyncStatusEvent {
+  readonly status: SyncStatus;
+  readonly outboxDepth: number;
+  readonly error?: LakeSyncError;
+}
+
+/** Timer functions, injectable for tests. */
+export interface Scheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Options for {@link SyncCoordinator}. */
+export interface SyncCoordinatorOptions {
+  readonly db: LocalDB;
+  readonly queue: SyncQueue;
+  readonly transport: SyncTransport;
+  readonly clock: HLC;
+  readonly clientId: string;
+  /** Deltas per push request. Defaults to 500. */
+  readonly pushBatchSize?: number;
+  /** Deltas per pull page. Defaults to 1000. */
+  readonly pullPageSize?: number;
+  /** Interval of automatic syncs (ms). Defaults to 10000. */
+  readonly intervalMs?: number;
+  readonly backoff?: BackoffOptions;
+  readonly scheduler?: Scheduler;
+}
+
+const CURSOR_KEY = "lastSyncedHlc";
+const defaultScheduler: Scheduler = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Keeps a local database in sync with a gateway. Each cycle pulls every page of remote changes
+ * (applied with column-level LWW), then pushes the outbox in batches; entries leave the outbox
+ * only when the gateway acknowledged them. After any failure the next cycle is scheduled with
+ * exponential backoff and jitter, and the outbox is retried until it drains: it never stalls.
+ *
+ * @example
+ * const sync = new SyncCoordinator({ db, queue, transport, clock, clientId });
+ * sync.onStatus((e) => console.log(e.status, e.outboxDepth));
+ * sync.start();
+ */
+export class SyncCoordinator {
+  readonly #o: Required<Omit<SyncCoordinatorOptions, "backoff">> & { backoff: BackoffOptions };
+  readonly #listeners = new Set<(event: SyncStatusEvent) => void>();
+  #running: Promise<Result<void, LakeSyncError>> | undefined;
+  #again = false;
+  #timer: unknown;
+  #started = false;
+  #failures = 0;
+  #status: SyncStatus = "idle";
+  #unsubscribe: (() => void) | undefined;
+  #removeListeners: (() => void) | undefined;
+
+  constructor(options: SyncCoordinatorOptions) {
+    this.#o = {
+      pushBatchSize: 500,
+      pullPageSize: 1_000,
+      intervalMs: 10_000,
+      scheduler: defaultScheduler,
+      backoff: {},
+      ...options,
+    };
+  }
+
+  /** The current status. */
+  get status(): SyncStatus {
+    return this.#status;
+  }
+
+  /** Subscribes to status changes; returns a function that unsubscribes. */
+  onStatus(listener: (event: SyncStatusEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The cursor of the last completed pull. */
+  lastSyncedHlc(): HLCTimestamp {
+    const stored = this.#o.db.getMeta(CURSOR_KEY);
+    if (!stored.ok || stored.value === undefined) return HLC_ZERO;
+    const parsed = parseHLC(stored.value);
+    return parsed.ok ? parsed.value : HLC_ZERO;
+  }
+
+  /**
+   * Runs one sync cycle now (or joins the one under way, and runs one more after it so that
+   * writes made meanwhile are pushed). Resolves with the cycle's outcome; never rejects.
+   */
+  syncNow(): Promise<Result<void, LakeSyncError>> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#cycle().finally(() => {
+      this.#running = undefined;
+      if (this.#again) {
+        this.#again = false;
+        void this.syncNow();
+      }
+    });
+    return this.#running;
+  }
+
+  /** Starts automatic sync: now, on the interval, on realtime notifications and when online. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#unsubscribe = this.#o.transport.subscribe?.(() => void this.syncNow());
+    this.#removeListeners = this.#listenToPage();
+    void this.syncNow();
+  }
+
+  /** Stops automatic sync; a cycle under way finishes. */
+  stop(): void {
+    this.#started = false;
+    if (this.#timer !== undefined) this.#o.scheduler.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#unsubscribe?.();
+    this.#removeListeners?.();
+  }
+
+  async #cycle(): Promise<Result<void, LakeSyncError>> {
+    await this.#emit("syncing");
+    const pulled = await this.#pull();
+    const result = pulled.ok ? await this.#push() : pulled;
+    if (result.ok) {
+      this.#failures = 0;
+      await this.#emit("synced");
+    } else {
+      this.#failures++;
+      const offline =
+        (result.error as { status?: number }).status === undefined &&
+        result.error.code === "TRANSPORT_ERROR";
+      await this.#emit(offline ? "offline" : "error", result.error);
+    }
+    this.#schedule();
+    return result;
+  }
+
+  async #pull(): Promise<Result<void, LakeSyncError>> {
+    const { transport, clientId, pullPageSize, db, clock } = this.#o;
+    for (;;) {
+      const page = await transport.pull({
+        clientId,
+        sinceHlc: this.lastSyncedHlc(),
+        maxDeltas: pullPageSize,
+      });
+      if (!page.ok) return page;
+      const seen = clock.recv(page.value.serverHlc);
+      if (!seen.ok) return seen;
+      const applied = applyDeltas(db, page.value.deltas);
+      if (!applied.ok) return applied;
+      const saved = db.setMeta(CURSOR_KEY, page.value.serverHlc.toString());
+      if (!saved.ok) return saved;
+      if (!page.value.hasMore || page.value.deltas.length === 0) return Ok(undefined);
+    }
+  }
+
+  async #push(): Promise<Result<void, LakeSyncError>> {
+    const { queue, transport, clientId, pushBatchSize, clock } = this.#o;
+    for (;;) {
+      const batch = await queue.claim({ max: pushBatchSize });
+      if (!batch.ok) return batch;
+      if (batch.value.length === 0) return Ok(undefined);
+      const ids = batch.value.map((e) => e.id);
+      const sent = await transport.push({
+        clientId,
+        deltas: batch.value.map((e) => e.delta),
+        lastSeenHlc: this.lastSyncedHlc(),
+      });
+      if (!sent.ok) {
+        await queue.nack(ids);
+        return sent;
+      }
+      clock.recv(sent.value.serverHlc);
+      const acked = await queue.ack(ids);
+      if (!acked.ok) return acked;
+    }
+  }
+
+  #schedule(): void {
+    if (!this.#started) return;
+    if (this.#timer !== undefined) this.#o.scheduler.clearTimeout(this.#timer);
+    const delay =
+      this.#failures === 0 ? this.#o.intervalMs : backoffDelay(this.#failures, this.#o.backoff);
+    this.#timer = this.#o.scheduler.setTimeout(() => {
+      this.#timer = undefined;
+      void this.syncNow();
+    }, delay);
+  }
+
+  async #emit(status: SyncStatus, error?: LakeSyncError): Promise<void> {
+    this.#status = status;
+    const depth = await this.#o.queue.depth();
+    const event: SyncStatusEvent = {
+      status,
+      outboxDepth: depth.ok ? depth.value : -1,
+      ...(error ? { error } : {}),
+    };
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #listenToPage(): (() => void) | undefined {
+    const target = globalThis as {
+      addEventListener?: (t: string, f: () => void) => void;
+      removeEventListener?: (t: string, f: () => void) => void;
+      document?: { visibilityState?: string };
+    };
+    if (typeof target.addEventListener !== "function") return undefined;
+    const kick = () => void this.syncNow();
+    const visible = () => {
+      if (target.document?.visibilityState === "visible") kick();
+    };
+    target.addEventListener("online", kick);
+    target.addEventListener("visibilitychange", visible);
+    return () => {
+      target.removeEventListener?.("online", kick);
+      target.removeEventListener?.("visibilitychange", visible);
+    };
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * @module transport/http-transport
+ * Talking to a gateway over HTTP with protobuf bodies, and over a WebSocket for notifications.
+ */
+import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
+import { decodeSyncResponse, encodeSyncPush, PROTO_CONTENT_TYPE } from "@lakesync/proto";
+import {
+  type PullRequest,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  type SyncTransport,
+  TransportError,
+} from "./sync-transport.js";
+
+/** Supplies the bearer token; `refresh` is true after the gateway answered 401. */
+export type TokenProvider = (refresh: boolean) => string | Promise<string>;
+
+/** Options for {@link HttpTransport}. */
+export interface HttpTransportOptions {
+  /** The gateway's origin and base path, e.g. `https://sync.example.com`. */
+  readonly baseUrl: string;
+  readonly gatewayId: string;
+  readonly token: TokenProvider;
+  /** Per-request timeout (ms). Defaults to 15000. */
+  readonly timeoutMs?: number;
+  /** The fetch implementation; defaults to the global one. */
+  readonly fetch?: typeof fetch;
+  /** The WebSocket constructor for realtime; defaults to the global one, if any. */
+  readonly WebSocket?: typeof WebSocket;
+}
+
+/**
+ * A {@link SyncTransport} over HTTP: `POST /sync/:gatewayId/push` and
+ * `GET /sync/:gatewayId/pull?since=&max=&client=` with `application/x-protobuf` bodies, JWT
+ * bearer auth (the token provider is asked again, once, after a 401), timeouts, and
+ * `subscribe()` over `GET /sync/:gatewayId/ws`, reconnecting after drops. Network failures are
+ * `TransportError`s without a status (the coordinator reports `offline`); HTTP errors carry
+ * the status and the gateway's error code; a body that is not a valid message is `BAD_RESPONSE`.
+ */
+export class HttpTransport implements SyncTransport {
+  readonly #o: HttpTransportOptions;
+  readonly #base: string;
+
+  constructor(options: HttpTransportOptions) {
+    this.#o = options;
+    this.#base = `${options.baseUrl.replace(/\/+$/, "")}/sync/${encodeURIComponent(options.gatewayId)}`;
+  }
+
+  async push(request: PushRequest): Promise<Result<PushResponse, LakeSyncError>> {
+    const body = encodeSyncPush(request);
+    if (!body.ok) return body;
+    const response = await this.#call(`${this.#base}/push`, { method: "POST", body: body.value });
+    if (!response.ok) return response;
+    return Ok({ serverHlc: response.value.serverHlc });
+  }
+
+  async pull(request: PullRequest): Promise<Result<PullResponse, LakeSyncError>> {
+    const query = new URLSearchParams({
+      since: request.sinceHlc.toString(),
+      max: String(request.maxDeltas),
+      client: request.clientId,
+    });
+    const response = await this.#call(`${this.#base}/pull?${query}`, { method: "GET" });
+    if (!response.ok) return response;
+    const { deltas, serverHlc, hasMore } = response.value;
+    return Ok({ deltas, serverHlc, hasMore });
+  }
+
+  subscribe(onChange: () => void): () => void {
+    const Socket = this.#o.WebSocket ?? (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
+    if (!Socket) return () => {};
+    let closed = false;
+    let socket: WebSocket | undefined;
+    let attempt = 0;
+    const connect = async () => {
+      if (closed) return;
+      let token: string;
+      try {
+        token = await this.#o.token(false);
+      } catch {
+        return;
+      }
+      const url = `${this.#base.replace(/^http/, "ws")}/ws?token=${encodeURIComponent(token)}`;
+      socket = new Socket(url);
+      socket.binaryType = "arraybuffer";
+      socket.onopen = () => {
+        attempt = 0;
+        onChange();
+      };
+      socket.onmessage = () => onChange();
+      socket.onclose = () => {
+        if (closed) return;
+        attempt++;
+        setTimeout(() => void connect(), Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)));
+      };
+    };
+    void connect();
+    return () => {
+      closed = true;
+      socket?.close();
+    };
+  }
+
+  async #call(url: string, init: { method: string; body?: Uint8Array }) {
+    const first = await this.#send(url, init, false);
+    if (!first.ok && first.error instanceof TransportError && first.error.status === 401) {
+      return this.#send(url, init, true);
+    }
+    return first;
+  }
+
+  async #send(url: string, init: { method: string; body?: Uint8Array }, refresh: boolean) {
+    const doFetch = this.#o.fetch ?? globalThis.fetch;
+    let token: string;
+    try {
+      token = await this.#o.token(refresh);
+    } catch (cause) {
+      return Err(
+        new TransportError("the token provider failed", {
+          cause,
+          retryable: true,
+          code: "TOKEN_UNAVAILABLE",
+          status: 401,
+        }),
+      );
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#o.timeoutMs ?? 15_000);
+    let response: Response;
+    let bytes: Uint8Array;
+    try {
+      response = await doFetch(url, {
+        method: init.method,
+        ...(init.body ? { body: init.body as Uint8Array<ArrayBuffer> } : {}),
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: PROTO_CONTENT_TYPE,
+          ...(init.body ? { "content-type": PROTO_CONTENT_TYPE } : {}),
+        },
+        signal: controller.signal,
+      });
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (cause) {
+      const timedOut = controller.signal.aborted;
+      return Err(
+        new TransportError(timedOut ? `request timed out: ${url}` : `network error: ${url}`, {
+          cause,
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.ok) return Err(httpError(response.status, bytes));
+    const decoded = decodeSyncResponse(bytes);
+    if (!decoded.ok) {
+      return Err(
+        new TransportError("the gateway's reply is not a valid SyncResponse", {
+          cause: decoded.error,
+          status: response.status,
+          code: "BAD_RESPONSE",
+        }),
+      );
+    }
+    return decoded;
+  }
+}
+
+function httpError(status: number, bytes: Uint8Array): TransportError {
+  let code = "HTTP_ERROR";
+  let message = `HTTP ${status}`;
+  try {
+    const body = JSON.parse(new TextDecoder().decode(bytes)) as {
+      code?: unknown;
+      message?: unknown;
+      error?: { code?: unknown; message?: unknown };
+    };
+    const detail = body.error ?? body;
+    if (typeof detail.code === "string") code = detail.code;
+    if (typeof detail.message === "string") message = `HTTP ${status}: ${detail.message}`;
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  // 4xx other than timeouts and throttling will fail again unchanged; 5xx may recover.
+  const retryable = status >= 500 || status === 408 || status === 429 || status === 401;
+  return new TransportError(message, { status, code, retryable });
+}

@@ -1,0 +1,3 @@
+export * from "./lww.js";
+export * from "./order.js";
+export * from "./row-state.js";

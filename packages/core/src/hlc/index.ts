@@ -1,0 +1,3 @@
+export * from "./hlc.js";
+export * from "./test-clock.js";
+export * from "./timestamp.js";

@@ -1,0 +1,82 @@
+/**
+ * @module types
+ * The messages of the wire protocol as the rest of LakeSync sees them: plain objects built from
+ * the types of @lakesync/core (`RowDelta`, branded `HLCTimestamp`). The codecs turn these into
+ * bytes and back; the generated protobuf-es types stay behind the `./gen` subpath.
+ */
+import type { ColumnDelta, HLCTimestamp, RowDelta } from "@lakesync/core";
+
+/** Client to gateway: deltas from the client's outbox. */
+export interface SyncPush {
+  readonly clientId: string;
+  readonly deltas: readonly RowDelta[];
+  /** The newest server HLC the client has seen. */
+  readonly lastSeenHlc: HLCTimestamp;
+}
+
+/** Client to gateway: a request for the deltas after `sinceHlc`. */
+export interface SyncPull {
+  readonly clientId: string;
+  readonly sinceHlc: HLCTimestamp;
+  /** At most this many deltas in the response; 0 lets the gateway choose. */
+  readonly maxDeltas: number;
+}
+
+/** Gateway to client: the answer to a push (no deltas) or one page of a pull. */
+export interface SyncResponse {
+  readonly deltas: readonly RowDelta[];
+  /** The gateway's clock after handling the request. */
+  readonly serverHlc: HLCTimestamp;
+  /** True when more deltas are waiting: pull again from the last delta's HLC. */
+  readonly hasMore: boolean;
+}
+
+/** One materialised row of a checkpoint and the newest write it contains. */
+export interface CheckpointRow {
+  readonly rowId: string;
+  readonly columns: readonly ColumnDelta[];
+  readonly hlc: HLCTimestamp;
+  readonly clientId: string;
+}
+
+/** What a checkpoint chunk carries: materialised rows, or deltas of the chunk's table. */
+export type CheckpointPayload =
+  | { readonly kind: "rows"; readonly rows: readonly CheckpointRow[] }
+  | { readonly kind: "deltas"; readonly deltas: readonly RowDelta[] };
+
+/** Gateway to client: one chunk of a table's checkpoint, for the initial sync. */
+export interface CheckpointChunk {
+  readonly table: string;
+  readonly payload: CheckpointPayload;
+  /** Position of this chunk: `0 <= chunkIndex < chunkCount`. */
+  readonly chunkIndex: number;
+  readonly chunkCount: number;
+  /** The checkpoint covers every change up to this HLC; pull from here afterwards. */
+  readonly snapshotHlc: HLCTimestamp;
+}
+
+/** Gateway to a subscribed client: something changed. */
+export interface SyncNotification {
+  /** The gateway's clock when the notification was sent. */
+  readonly serverHlc: HLCTimestamp;
+  /** Tables with new deltas the subscriber may see. */
+  readonly tables: readonly string[];
+  /** The new deltas when sent inline (already filtered by sync rules); empty means "pull". */
+  readonly deltas: readonly RowDelta[];
+}
+
+/** Gateway to client: a request failed with a stable `code` (such as `CLOCK_DRIFT`). */
+export interface ErrorResponse {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Options of every decoder. */
+export interface DecodeOptions {
+  /**
+   * Recompute every delta's id with `deltaId()` and refuse a delta whose id does not match
+   * (`INVALID_DELTA_ID`). Off by default: it costs a SHA-256 per delta, several times the rest
+   * of decoding; the id's format (32 bytes) is always checked.
+   */
+  readonly verifyDeltaIds?: boolean;
+}

@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * One Vitest run for the whole monorepo. Workspace packages are consumed from source through the
+ * `@lakesync/source` export condition, so tests never need a build.
+ */
+const conditions = ["@lakesync/source", "module", "node", "import", "default"];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "packages", include: ["packages/*/src/**/__tests__/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "apps",
+          include: ["apps/**/src/**/__tests__/**/*.test.ts"],
+          exclude: ["**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "integration", include: ["tests/integration/**/*.test.ts"] },
+      },
+    ],
+  },
+});
