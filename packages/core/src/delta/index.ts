@@ -4,4 +4,5 @@ export * from "./extract.js";
 export * from "./json-value.js";
 export * from "./own-property.js";
 export * from "./row-key.js";
+export * from "./table-schema.js";
 export * from "./types.js";

@@ -1,0 +1,95 @@
+import {
+  AdapterError,
+  type ColumnValue,
+  deltaId,
+  Err,
+  type HLCTimestamp,
+  type LakeSyncError,
+  Ok,
+  type Result,
+  type RowDelta,
+  type SyncRules,
+  type TableSchema,
+} from "@lakesync/core";
+import type { LakeWriter } from "../flush/flush-target.js";
+
+/** A fixed wall clock the tests move by hand. */
+export class ManualClock {
+  ms = 1_750_000_000_000;
+  readonly now = () => this.ms;
+}
+
+/** An HLC `offsetMs` after the clock's current time. */
+export function hlcAt(clock: ManualClock, offsetMs = 0, counter = 0): HLCTimestamp {
+  return ((BigInt(clock.ms + offsetMs) << 16n) | BigInt(counter)) as HLCTimestamp;
+}
+
+/** Builds a delta with a correct id. */
+export function delta(fields: {
+  op?: RowDelta["op"];
+  table?: string;
+  rowId: string;
+  clientId?: string;
+  hlc: HLCTimestamp;
+  columns?: Record<string, ColumnValue>;
+}): RowDelta {
+  const table = fields.table ?? "todos";
+  const clientId = fields.clientId ?? "client-a";
+  const columns = Object.entries(fields.columns ?? {}).map(([column, value]) => ({
+    column,
+    value,
+  }));
+  return {
+    op: fields.op ?? "INSERT",
+    table,
+    rowId: fields.rowId,
+    clientId,
+    columns,
+    hlc: fields.hlc,
+    deltaId: deltaId({ clientId, hlc: fields.hlc, table, rowId: fields.rowId, columns }),
+  };
+}
+
+export const TODOS: TableSchema = {
+  table: "todos",
+  columns: [
+    { name: "title", type: "string" },
+    { name: "done", type: "boolean" },
+    { name: "owner", type: "string" },
+  ],
+};
+
+export const OWNER_RULES: SyncRules = {
+  version: 1,
+  buckets: [
+    {
+      name: "own",
+      tables: [{ table: "todos", filters: [{ column: "owner", op: "eq", value: "jwt:sub" }] }],
+    },
+  ],
+};
+
+/** An in-memory lake that can be told to fail. */
+export class FakeLake implements LakeWriter {
+  readonly objects = new Map<string, Uint8Array>();
+  failing = false;
+
+  async putObject(path: string, data: Uint8Array): Promise<Result<void, LakeSyncError>> {
+    if (this.failing) return Err(new AdapterError("the lake is down"));
+    this.objects.set(path, data);
+    return Ok(undefined);
+  }
+
+  async getObject(path: string): Promise<Result<Uint8Array, LakeSyncError>> {
+    const data = this.objects.get(path);
+    return data ? Ok(data) : Err(new AdapterError(`no object ${path}`));
+  }
+
+  async listObjects(prefix: string) {
+    return Ok(
+      [...this.objects]
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([key, v]) => ({ key, size: v.byteLength, lastModified: new Date(0) })),
+    );
+  }
+}

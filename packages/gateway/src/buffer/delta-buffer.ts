@@ -1,0 +1,76 @@
+/**
+ * @module buffer/delta-buffer
+ * The deltas accepted but not yet flushed to the lake or database.
+ */
+import type { HLCTimestamp } from "@lakesync/core";
+import { estimateDeltaBytes, type LogEntry } from "../log/log-entry.js";
+
+/** When the buffer should be flushed. */
+export interface FlushThresholds {
+  /** Flush once the buffered deltas are estimated at this many bytes. */
+  readonly maxBytes: number;
+  /** Flush once the oldest buffered delta has waited this long (ms). */
+  readonly maxAgeMs: number;
+}
+
+/**
+ * Unflushed log entries in `seq` order, with a running byte estimate and the arrival time of the
+ * oldest one. {@link DeltaBuffer.drain} hands out a batch without removing it; only
+ * {@link DeltaBuffer.commit}, after the flush succeeded, removes it — so a failed flush loses
+ * nothing and the next attempt retries the same deltas (plus any that arrived since).
+ */
+export class DeltaBuffer {
+  #entries: LogEntry[] = [];
+  #bytes = 0;
+  #oldestAt: number | undefined;
+
+  /** Number of buffered deltas. */
+  get length(): number {
+    return this.#entries.length;
+  }
+
+  /** Estimated bytes of the buffered deltas. */
+  get byteSize(): number {
+    return this.#bytes;
+  }
+
+  /** Adds accepted entries; `now` is the arrival time in ms. */
+  append(entries: readonly LogEntry[], now: number): void {
+    if (entries.length === 0) return;
+    for (const entry of entries) {
+      this.#entries.push(entry);
+      this.#bytes += estimateDeltaBytes(entry.delta);
+    }
+    this.#oldestAt ??= now;
+  }
+
+  /** True when the buffer holds deltas past either threshold. */
+  shouldFlush(thresholds: FlushThresholds, now: number): boolean {
+    if (this.#entries.length === 0) return false;
+    if (this.#bytes >= thresholds.maxBytes) return true;
+    return this.#oldestAt !== undefined && now - this.#oldestAt >= thresholds.maxAgeMs;
+  }
+
+  /** The buffered entries, oldest first, for a flush; they stay buffered until committed. */
+  drain(): readonly LogEntry[] {
+    return this.#entries.slice();
+  }
+
+  /** Removes the entries with `seq <= through` once they are safely flushed. */
+  commit(through: HLCTimestamp, now: number): void {
+    let cut = 0;
+    while (cut < this.#entries.length) {
+      const entry = this.#entries[cut];
+      if (!entry || entry.seq > through) break;
+      this.#bytes -= estimateDeltaBytes(entry.delta);
+      cut++;
+    }
+    this.#entries = this.#entries.slice(cut);
+    if (this.#entries.length === 0) {
+      this.#bytes = 0;
+      this.#oldestAt = undefined;
+    } else if (cut > 0) {
+      this.#oldestAt = now;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * @module checkpoint/row-state-deltas
+ * Expressing a merged row state as the smallest set of deltas that rebuilds it exactly.
+ */
+import { type ColumnDelta, deltaId, type RowDelta, type RowState } from "@lakesync/core";
+
+/**
+ * One UPDATE per distinct write (HLC and client) that still holds a column, plus a DELETE for
+ * the tombstone if there is one. Applying them to an empty replica, in any order, yields
+ * `state` again, per-column HLCs included — unlike a flat row with one HLC, which would let a
+ * stale write win later.
+ */
+export function rowStateToDeltas(table: string, rowId: string, state: RowState): RowDelta[] {
+  const groups = new Map<
+    string,
+    { hlc: RowDelta["hlc"]; clientId: string; columns: ColumnDelta[] }
+  >();
+  for (const [column, cell] of Object.entries(state.columns)) {
+    const key = `${cell.hlc}\u0000${cell.clientId}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { hlc: cell.hlc, clientId: cell.clientId, columns: [] };
+      groups.set(key, group);
+    }
+    group.columns.push({ column, value: cell.value });
+  }
+  const out: RowDelta[] = [];
+  for (const { hlc, clientId, columns } of groups.values()) {
+    const id = deltaId({ clientId, hlc, table, rowId, columns });
+    out.push({ op: "UPDATE", table, rowId, clientId, columns, hlc, deltaId: id });
+  }
+  if (state.deleted) {
+    const { hlc, clientId } = state.deleted;
+    out.push({
+      op: "DELETE",
+      table,
+      rowId,
+      clientId,
+      columns: [],
+      hlc,
+      deltaId: deltaId({ clientId, hlc, table, rowId, columns: [] }),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * @module gateway/options
+ * How a {@link SyncGateway} is configured.
+ */
+import type { SyncRules } from "@lakesync/core";
+import type { FlushTarget } from "../flush/flush-target.js";
+import type { SchemaPolicy } from "../schema/schema-manager.js";
+import type { GatewayStore } from "../store/gateway-store.js";
+
+/** Options for `SyncGateway.open`. */
+export interface SyncGatewayOptions {
+  /** The gateway's id: names its lake folder and scopes tokens (`gw` claim). */
+  readonly gatewayId: string;
+  /** Durable storage for accepted deltas. Defaults to memory (nothing survives a restart). */
+  readonly store?: GatewayStore;
+  /** Where flushes go. Without one, `flush()` is an error and deltas stay buffered. */
+  readonly target?: FlushTarget;
+  /** Automatic flush thresholds; `false` leaves flushing to explicit `flush()` calls. */
+  readonly autoFlush?:
+    | false
+    | {
+        /** Defaults to 4 MiB of estimated delta bytes. */
+        readonly maxBytes?: number;
+        /** Defaults to 30 s. */
+        readonly maxAgeMs?: number;
+        /**
+         * Flush from inside `handlePush` once the byte threshold is passed (default true). The
+         * Worker turns this off and flushes from an alarm instead.
+         */
+        readonly onPush?: boolean;
+      };
+  /** First and longest delay between retries of a failed flush (ms). Defaults 1 s and 60 s. */
+  readonly retry?: { readonly baseMs?: number; readonly maxMs?: number };
+  /** Defaults to `strict`: pushes for unknown tables or columns are rejected. */
+  readonly schemaPolicy?: SchemaPolicy;
+  /** Sync rules to start with when the store holds none. Without rules every row is visible. */
+  readonly syncRules?: SyncRules;
+  /** The wall clock (ms); defaults to `Date.now`. */
+  readonly now?: () => number;
+  /** Largest accepted drift of a client clock ahead of ours (ms). Defaults to 5000. */
+  readonly maxDriftMs?: number;
+  /** Most deltas in one push. Defaults to 10,000. */
+  readonly maxPushDeltas?: number;
+  /** Most deltas in one pull page, and the default page. Defaults 10,000 and 1,000. */
+  readonly maxPullDeltas?: number;
+  readonly defaultPullDeltas?: number;
+  /**
+   * Flushed log entries kept in memory for incremental pulls. Older ones are dropped; a client
+   * whose cursor is older gets `CURSOR_EXPIRED` and starts again from a checkpoint. Defaults to
+   * 1,000,000.
+   */
+  readonly logRetention?: number;
+  /** Byte budget of one checkpoint chunk. Defaults to 16 MiB. */
+  readonly checkpointBudgetBytes?: number;
+}
