@@ -135,6 +135,7 @@ export function createTokenVerifier(options: AuthOptions): Result<TokenVerifier,
     const scope = payload[gatewayClaim];
     if (
       scope !== undefined &&
+      scope !== "*" &&
       scope !== gatewayId &&
       !(Array.isArray(scope) && scope.includes(gatewayId))
     ) {

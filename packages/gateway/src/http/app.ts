@@ -1,0 +1,315 @@
+/**
+ * @module http/app
+ * The HTTP routes every gateway host shares (Node, Cloudflare Workers), as a hono app.
+ */
+import {
+  type Claims,
+  Err,
+  HLC_ZERO,
+  LakeSyncError,
+  Ok,
+  parseHLC,
+  type Result,
+} from "@lakesync/core";
+import { decodeSyncPush, encodeSyncResponse, PROTO_CONTENT_TYPE } from "@lakesync/proto";
+import { type Context, Hono } from "hono";
+import { cors } from "hono/cors";
+import type { SyncGateway } from "../gateway/sync-gateway.js";
+import type { Principal, TokenVerifier } from "./auth.js";
+import { encodeCheckpointFrames } from "./checkpoint-frames.js";
+import { type ErrorBody, statusOf } from "./error-status.js";
+
+/** Options for {@link createGatewayApp}. */
+export interface GatewayAppOptions {
+  /** Finds (or starts) the gateway for an id; an `Err` is answered with its status. */
+  readonly resolve: (gatewayId: string) => Promise<Result<SyncGateway, LakeSyncError>>;
+  readonly verifier: TokenVerifier;
+  /** Largest accepted request body in bytes (413 above). Defaults to 8 MiB. */
+  readonly maxBodyBytes?: number;
+  /** Origins allowed by CORS (`"*"` for any); CORS headers are off without it. */
+  readonly corsOrigins?: "*" | readonly string[];
+  /**
+   * Handles `GET /sync/:gatewayId/ws` after the token (header, or `?token=` since browsers
+   * cannot set headers on a WebSocket) was verified. Without it the route answers 501.
+   */
+  readonly websocket?: (
+    c: Context,
+    gateway: SyncGateway,
+    principal: Principal,
+  ) => Response | Promise<Response>;
+}
+
+const GATEWAY_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
+
+function errorResponse(c: Context, error: LakeSyncError, status = statusOf(error)): Response {
+  const body: ErrorBody = { code: error.code, message: error.message };
+  return c.json(body, status as 400);
+}
+
+function fail(c: Context, code: string, message: string, status: number): Response {
+  return errorResponse(c, new LakeSyncError(code, message), status);
+}
+
+function protoResponse(c: Context, bytes: Uint8Array): Response {
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": PROTO_CONTENT_TYPE });
+}
+
+/** JSON with bigints written as decimal strings. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+async function readBody(c: Context, max: number): Promise<Result<Uint8Array, LakeSyncError>> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > max)
+    return Err(
+      new LakeSyncError("PAYLOAD_TOO_LARGE", `request body of ${declared} bytes exceeds ${max}`),
+    );
+  const stream = c.req.raw.body;
+  if (!stream) return Ok(new Uint8Array());
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let step: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      step = await reader.read();
+    } catch (cause) {
+      return Err(
+        new LakeSyncError("INVALID_INPUT", "the request body could not be read", { cause }),
+      );
+    }
+    if (step.done) break;
+    total += step.value.byteLength;
+    if (total > max) {
+      void reader.cancel();
+      return Err(new LakeSyncError("PAYLOAD_TOO_LARGE", `request body exceeds ${max} bytes`));
+    }
+    parts.push(step.value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return Ok(out);
+}
+
+/**
+ * Builds the gateway's HTTP API (DESIGN.md, "Sync protocol"):
+ *
+ * - `GET /health` (no token);
+ * - `POST /sync/:gatewayId/push` (SyncPush in, SyncResponse out, protobuf);
+ * - `GET /sync/:gatewayId/pull?since=&max=&client=` (SyncResponse);
+ * - `GET /sync/:gatewayId/checkpoint` (length-prefixed CheckpointChunk frames, header
+ *   `x-lakesync-snapshot-hlc`);
+ * - `GET /sync/:gatewayId/schema` (JSON `{version, tables}`);
+ * - `GET /sync/:gatewayId/ws` (WebSocket notifications, through the host's handler);
+ * - `POST /admin/flush|sync-rules|schema/:gatewayId` and `GET /admin/stats/:gatewayId` (JSON;
+ *   admin claim).
+ *
+ * Every failure is a JSON `{code, message}` body with a 4xx/5xx status; nothing a client sends
+ * can make a route throw.
+ */
+export function createGatewayApp(options: GatewayAppOptions): Hono {
+  const app = new Hono();
+  const max = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  if (options.corsOrigins) {
+    const origins = options.corsOrigins;
+    app.use(
+      "*",
+      cors({
+        origin: origins === "*" ? "*" : [...origins],
+        allowHeaders: ["authorization", "content-type"],
+        allowMethods: ["GET", "POST", "OPTIONS"],
+        exposeHeaders: ["x-lakesync-snapshot-hlc", "x-lakesync-chunk-count"],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.onError((error, c) =>
+    errorResponse(c, new LakeSyncError("INTERNAL", `unexpected failure: ${error.message}`), 500),
+  );
+  app.notFound((c) => fail(c, "NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`, 404));
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+
+  /** Verifies the caller and finds the gateway, or answers the error. */
+  const enter = async (
+    c: Context,
+    admin: boolean,
+    token?: string,
+  ): Promise<Response | { gateway: SyncGateway; principal: Principal; claims: Claims }> => {
+    const id = c.req.param("gatewayId") ?? "";
+    if (!GATEWAY_ID.test(id))
+      return fail(c, "INVALID_INPUT", "gateway ids are 1-128 characters of A-Z a-z 0-9 _ . -", 400);
+    const header = token === undefined ? c.req.header("authorization") : `Bearer ${token}`;
+    const principal = await options.verifier(header, id, admin);
+    if (!principal.ok) return errorResponse(c, principal.error, principal.error.status);
+    const gateway = await options.resolve(id);
+    if (!gateway.ok) return errorResponse(c, gateway.error);
+    return { gateway: gateway.value, principal: principal.value, claims: principal.value.claims };
+  };
+
+  app.post("/sync/:gatewayId/push", async (c) => {
+    const ctx = await enter(c, false);
+    if (ctx instanceof Response) return ctx;
+    const type = c.req.header("content-type") ?? "";
+    if (!type.startsWith(PROTO_CONTENT_TYPE))
+      return fail(c, "UNSUPPORTED_MEDIA_TYPE", `push bodies must be ${PROTO_CONTENT_TYPE}`, 415);
+    const body = await readBody(c, max);
+    if (!body.ok) return errorResponse(c, body.error);
+    const push = decodeSyncPush(body.value);
+    if (!push.ok) return errorResponse(c, push.error, 400);
+    const ack = await ctx.gateway.handlePush(push.value, ctx.claims);
+    if (!ack.ok) return errorResponse(c, ack.error);
+    const bytes = encodeSyncResponse({
+      deltas: [],
+      serverHlc: ack.value.serverHlc,
+      hasMore: false,
+    });
+    if (!bytes.ok) return errorResponse(c, bytes.error, 500);
+    return protoResponse(c, bytes.value);
+  });
+
+  app.get("/sync/:gatewayId/pull", async (c) => {
+    const ctx = await enter(c, false);
+    if (ctx instanceof Response) return ctx;
+    const sinceText = c.req.query("since") ?? "0";
+    const since = parseHLC(sinceText);
+    if (!since.ok) return errorResponse(c, since.error, 400);
+    const maxText = c.req.query("max") ?? "0";
+    if (!/^\d{1,9}$/.test(maxText))
+      return fail(
+        c,
+        "INVALID_INPUT",
+        `max must be a non-negative integer, got ${JSON.stringify(maxText)}`,
+        400,
+      );
+    const clientId = c.req.query("client") ?? ctx.principal.subject;
+    const page = await ctx.gateway.handlePull(
+      { clientId, sinceHlc: since.value, maxDeltas: Number(maxText) },
+      ctx.claims,
+    );
+    if (!page.ok) return errorResponse(c, page.error);
+    const bytes = encodeSyncResponse(page.value);
+    if (!bytes.ok) return errorResponse(c, bytes.error, 500);
+    return protoResponse(c, bytes.value);
+  });
+
+  app.get("/sync/:gatewayId/checkpoint", async (c) => {
+    const ctx = await enter(c, false);
+    if (ctx instanceof Response) return ctx;
+    const budgetText = c.req.query("budget");
+    const budget = budgetText === undefined ? undefined : Number(budgetText);
+    if (budget !== undefined && !Number.isSafeInteger(budget))
+      return fail(c, "INVALID_INPUT", "budget must be an integer number of bytes", 400);
+    const snapshot = ctx.gateway.head;
+    const chunks = await ctx.gateway.checkpoint(
+      ctx.claims,
+      budget === undefined ? {} : { budgetBytes: budget },
+    );
+    if (!chunks.ok) return errorResponse(c, chunks.error);
+    const frames = encodeCheckpointFrames(chunks.value);
+    if (!frames.ok) return errorResponse(c, frames.error, 500);
+    const list = frames.value;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = list.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    return c.body(stream, 200, {
+      "content-type": "application/x-lakesync-checkpoint",
+      "x-lakesync-snapshot-hlc": (chunks.value[0]?.snapshotHlc ?? snapshot ?? HLC_ZERO).toString(),
+      "x-lakesync-chunk-count": String(chunks.value.length),
+    });
+  });
+
+  app.get("/sync/:gatewayId/schema", async (c) => {
+    const ctx = await enter(c, false);
+    if (ctx instanceof Response) return ctx;
+    return c.json(ctx.gateway.schemas());
+  });
+
+  app.get("/sync/:gatewayId/ws", async (c) => {
+    const ctx = await enter(
+      c,
+      false,
+      c.req.header("authorization") ? undefined : (c.req.query("token") ?? ""),
+    );
+    if (ctx instanceof Response) return ctx;
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+      return fail(c, "INVALID_INPUT", "this route needs a WebSocket upgrade", 426);
+    if (!options.websocket)
+      return fail(c, "NOT_IMPLEMENTED", "this host has no WebSocket support", 501);
+    return options.websocket(c, ctx.gateway, ctx.principal);
+  });
+
+  const readJson = async (c: Context): Promise<Result<unknown, LakeSyncError>> => {
+    const body = await readBody(c, max);
+    if (!body.ok) return body;
+    try {
+      return Ok(
+        JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.value)) as unknown,
+      );
+    } catch (cause) {
+      return Err(new LakeSyncError("INVALID_INPUT", "the body is not valid JSON", { cause }));
+    }
+  };
+
+  app.post("/admin/flush/:gatewayId", async (c) => {
+    const ctx = await enter(c, true);
+    if (ctx instanceof Response) return ctx;
+    const report = await ctx.gateway.flush();
+    if (!report.ok) return errorResponse(c, report.error);
+    return c.body(jsonText({ flushed: report.value }), 200, { "content-type": "application/json" });
+  });
+
+  app.get("/admin/stats/:gatewayId", async (c) => {
+    const ctx = await enter(c, true);
+    if (ctx instanceof Response) return ctx;
+    return c.json(ctx.gateway.stats());
+  });
+
+  app.post("/admin/sync-rules/:gatewayId", async (c) => {
+    const ctx = await enter(c, true);
+    if (ctx instanceof Response) return ctx;
+    const document = await readJson(c);
+    if (!document.ok) return errorResponse(c, document.error);
+    const rules = await ctx.gateway.setSyncRules(document.value);
+    if (!rules.ok)
+      return errorResponse(
+        c,
+        rules.error,
+        rules.error.code === "SCHEMA_MISMATCH" ? 400 : undefined,
+      );
+    return c.json({ syncRules: rules.value });
+  });
+
+  app.get("/admin/sync-rules/:gatewayId", async (c) => {
+    const ctx = await enter(c, true);
+    if (ctx instanceof Response) return ctx;
+    return c.json({ syncRules: ctx.gateway.syncRules ?? null });
+  });
+
+  app.post("/admin/schema/:gatewayId", async (c) => {
+    const ctx = await enter(c, true);
+    if (ctx instanceof Response) return ctx;
+    const document = await readJson(c);
+    if (!document.ok) return errorResponse(c, document.error);
+    const schemas = await ctx.gateway.setSchema(document.value);
+    if (!schemas.ok)
+      return errorResponse(
+        c,
+        schemas.error,
+        schemas.error.code === "SCHEMA_MISMATCH" ? 400 : undefined,
+      );
+    return c.json(schemas.value);
+  });
+
+  return app;
+}
