@@ -4,11 +4,13 @@ import { defineConfig } from "vitest/config";
  * One Vitest run for the whole monorepo. Workspace packages are consumed from source through the
  * `@lakesync/source` export condition, so tests never need a build.
  */
-const conditions = ["@lakesync/source", "module", "node", "import", "default"];
+const conditions = ["@lakesync/source", "node", "import", "default"];
+/** No `module`: it selects bundler-only builds (extensionless ESM) that Node cannot load. */
+const externalConditions = conditions;
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ssr: { resolve: { conditions, externalConditions } },
   test: {
     reporters: ["default", "./tests/support/summary-reporter.ts"],
     testTimeout: 30_000,

@@ -1,6 +1,11 @@
 /**
  * @module @lakesync/adapter
- * Storage adapters: object stores (S3, R2, file system, memory) and SQL databases.
- * Not built yet: this package exports nothing until its issue lands.
+ * Storage adapters. This entry is runtime-neutral (browsers, Workers, Node): the interfaces,
+ * {@link MemoryAdapter}, {@link CompositeAdapter} and {@link migrateAdapter}. The Node adapters
+ * (file system, S3, PostgreSQL, MySQL) are in `@lakesync/adapter/node`.
  */
-export {};
+export * from "./compose/composite-adapter.js";
+export * from "./compose/migrate.js";
+export * from "./database/database-adapter.js";
+export * from "./lake/lake-adapter.js";
+export * from "./lake/memory-adapter.js";

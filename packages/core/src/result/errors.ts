@@ -59,10 +59,10 @@ export class SchemaError extends LakeSyncError {
   }
 }
 
-/** A storage adapter operation failed. */
+/** A storage adapter operation failed. `code` defaults to `ADAPTER_ERROR`. */
 export class AdapterError extends LakeSyncError {
-  constructor(message: string, options: LakeSyncErrorOptions = {}) {
-    super("ADAPTER_ERROR", message, options);
+  constructor(message: string, options: LakeSyncErrorOptions & { readonly code?: string } = {}) {
+    super(options.code ?? "ADAPTER_ERROR", message, options);
     this.name = "AdapterError";
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * @module dev-mode
+ * What the server adds when it runs with the built-in development secret: tokens on request,
+ * and the todo app's schema and sync rules.
+ */
+import type { SyncRules, TableSchema } from "@lakesync/core";
+import type { SyncGateway } from "@lakesync/gateway";
+import { SignJWT } from "jose";
+
+/** The gateway id the todo app syncs through. */
+export const TODO_GATEWAY = "todos";
+
+/** The todo app's table. */
+export const TODO_SCHEMA: TableSchema = {
+  table: "todos",
+  columns: [
+    { name: "title", type: "string" },
+    { name: "completed", type: "boolean" },
+    { name: "created_at", type: "string" },
+    { name: "updated_at", type: "string" },
+    { name: "owner", type: "string" },
+    { name: "private", type: "boolean" },
+  ],
+};
+
+/** Everyone sees their own todos and every public one. */
+export const TODO_RULES: SyncRules = {
+  version: 1,
+  buckets: [
+    {
+      name: "own",
+      tables: [{ table: "todos", filters: [{ column: "owner", op: "eq", value: "jwt:sub" }] }],
+    },
+    {
+      name: "public",
+      tables: [{ table: "todos", filters: [{ column: "private", op: "eq", value: false }] }],
+    },
+  ],
+};
+
+/** Gives the todo gateway its schema and rules the first time it opens (kept if already set). */
+export async function prepareTodoGateway(gateway: SyncGateway): Promise<void> {
+  if (gateway.gatewayId !== TODO_GATEWAY) return;
+  if (!gateway.schemaOf(TODO_SCHEMA.table)) await gateway.setSchema(TODO_SCHEMA);
+  if (!gateway.syncRules) await gateway.setSyncRules(TODO_RULES);
+}
+
+/** A development token: HS256, 12 hours, valid for every gateway. */
+export function devToken(secret: string, subject: string, admin: boolean): Promise<string> {
+  return new SignJWT({ sub: subject, gw: "*", admin })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt()
+    .setExpirationTime("12h")
+    .sign(new TextEncoder().encode(secret));
+}

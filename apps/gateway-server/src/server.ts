@@ -1,0 +1,154 @@
+/**
+ * @module server
+ * The self-hosted gateway: the shared hono routes on Node, WebSockets, static files, dev tokens.
+ */
+import "@lakesync/parquet/node";
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { serve, upgradeWebSocket, type WebSocketServerLike } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
+import {
+  createGatewayApp,
+  createTokenVerifier,
+  type FlushTarget,
+  type SyncGatewayOptions,
+} from "@lakesync/gateway";
+import { encodeSyncNotification } from "@lakesync/proto";
+import { Hono } from "hono";
+import { WebSocketServer } from "ws";
+import type { ServerConfig } from "./config.js";
+import { devToken, prepareTodoGateway } from "./dev-mode.js";
+import { GatewayRegistry } from "./gateway-registry.js";
+
+/** A started server. */
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  readonly port: number;
+  readonly gateways: GatewayRegistry;
+  /** Stops accepting connections, flushes every gateway and closes the logs. */
+  close(): Promise<Result<void, LakeSyncError>>;
+}
+
+/** Options beyond the configuration, mostly for tests. */
+export interface StartOptions {
+  /** The flush target; built from the configuration by the caller (see `createFlushTarget`). */
+  readonly target?: FlushTarget;
+  readonly gatewayOptions?: Partial<SyncGatewayOptions>;
+}
+
+/**
+ * Starts the gateway on `config.host:config.port` (port 0 picks a free one). Routes are those
+ * of `createGatewayApp`, plus `GET /dev/token?sub=&admin=` in development mode (the built-in
+ * secret) and the static files of `config.staticDir` at `/`.
+ */
+export async function startServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<Result<RunningServer, LakeSyncError>> {
+  const verifier = createTokenVerifier({
+    ...(config.jwtSecret === undefined ? {} : { secret: config.jwtSecret }),
+    ...(config.jwksUrl === undefined ? {} : { jwksUrl: config.jwksUrl }),
+  });
+  if (!verifier.ok) return verifier;
+  const gateways = new GatewayRegistry({
+    dataDir: config.dataDir,
+    target: options.target,
+    flushMaxBytes: config.flushMaxBytes,
+    flushMaxAgeMs: config.flushMaxAgeMs,
+    ...(options.gatewayOptions ? { gatewayOptions: options.gatewayOptions } : {}),
+    ...(config.devSecret ? { onOpen: prepareTodoGateway } : {}),
+  });
+
+  const api = createGatewayApp({
+    resolve: (id) => gateways.get(id),
+    verifier: verifier.value,
+    maxBodyBytes: config.maxBodyBytes,
+    ...(config.corsOrigins.length > 0
+      ? { corsOrigins: config.corsOrigins.includes("*") ? "*" : config.corsOrigins }
+      : {}),
+    websocket: (c, gateway) => {
+      let stop: (() => void) | undefined;
+      const handler = upgradeWebSocket(() => ({
+        onOpen(_event, ws) {
+          stop = gateway.subscribe((notification) => {
+            const bytes = encodeSyncNotification(notification);
+            if (bytes.ok && ws.readyState === 1) ws.send(bytes.value as Uint8Array<ArrayBuffer>);
+          });
+        },
+        onClose() {
+          stop?.();
+        },
+        onError() {
+          stop?.();
+        },
+      }));
+      return handler(c, async () => {}).then(
+        (response) =>
+          response ?? c.json({ code: "INVALID_INPUT", message: "not a WebSocket upgrade" }, 426),
+      );
+    },
+  });
+
+  const app = new Hono();
+  if (config.devSecret && config.jwtSecret) {
+    const secret = config.jwtSecret;
+    app.get("/dev/token", async (c) => {
+      const sub = c.req.query("sub") ?? "";
+      if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(sub))
+        return c.json(
+          { code: "INVALID_INPUT", message: "sub must be 1-64 characters of A-Z a-z 0-9 _ . @ -" },
+          400,
+        );
+      return c.json({ token: await devToken(secret, sub, c.req.query("admin") === "1") });
+    });
+  }
+  app.route("/", api);
+  if (config.staticDir && existsSync(config.staticDir)) {
+    app.use("/*", serveStatic({ root: config.staticDir }));
+    app.get("/*", serveStatic({ root: config.staticDir, path: "index.html" }));
+  }
+
+  const wss = new WebSocketServer({ noServer: true });
+  let server: ReturnType<typeof serve>;
+  const address = await new Promise<Result<AddressInfo, LakeSyncError>>((resolve) => {
+    server = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        websocket: { server: wss as unknown as WebSocketServerLike },
+      },
+      (info) => resolve(Ok(info)),
+    );
+    server.once("error", (cause) =>
+      resolve(
+        Err(
+          new LakeSyncError("LISTEN_FAILED", `cannot listen on ${config.host}:${config.port}`, {
+            cause,
+          }),
+        ),
+      ),
+    );
+  });
+  if (!address.ok) {
+    await gateways.close();
+    return address;
+  }
+  const port = address.value.port;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  return Ok({
+    url: `http://${host}:${port}`,
+    port,
+    gateways,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      return gateways.close();
+    },
+  });
+}

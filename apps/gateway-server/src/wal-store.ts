@@ -1,0 +1,208 @@
+/**
+ * @module wal-store
+ * A gateway store on an append-only write-ahead log file, for the Node host.
+ */
+import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import {
+  Err,
+  HLC_ZERO,
+  type HLCTimestamp,
+  LakeSyncError,
+  Ok,
+  type Result,
+  toHLC,
+} from "@lakesync/core";
+import type { GatewayStore, LogEntry, StoredGatewayState } from "@lakesync/gateway";
+import { decodeSyncPush, encodeSyncPush } from "@lakesync/proto";
+
+const ENTRIES = 1;
+const FLUSHED = 2;
+const META = 3;
+const HEADER = 9; // u32 length, u32 crc32 (of type + payload), u8 type
+
+/** Options for {@link WalGatewayStore}. */
+export interface WalStoreOptions {
+  /** Directory of the log file (`wal.log`); created if missing. */
+  readonly dir: string;
+  /** fsync after every append (default true). Turning it off trades durability for speed. */
+  readonly sync?: boolean;
+}
+
+function storeError(message: string, cause?: unknown): LakeSyncError {
+  return new LakeSyncError("STORE_UNAVAILABLE", message, cause === undefined ? {} : { cause });
+}
+
+function record(type: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HEADER + payload.byteLength);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, payload.byteLength, false);
+  out[8] = type;
+  out.set(payload, HEADER);
+  view.setUint32(4, crc32(out.subarray(8)), false);
+  return out;
+}
+
+function entriesPayload(entries: readonly LogEntry[]): Result<Uint8Array, LakeSyncError> {
+  const deltas = encodeSyncPush({
+    clientId: "wal",
+    deltas: entries.map((e) => e.delta),
+    lastSeenHlc: HLC_ZERO,
+  });
+  if (!deltas.ok) return deltas;
+  const out = new Uint8Array(4 + entries.length * 8 + deltas.value.byteLength);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, entries.length, false);
+  for (const [i, e] of entries.entries()) view.setBigUint64(4 + i * 8, e.seq, false);
+  out.set(deltas.value, 4 + entries.length * 8);
+  return Ok(out);
+}
+
+/**
+ * Durable gateway state in one append-only file of checksummed records: batches of accepted
+ * entries, flush watermarks and metadata documents. `append` writes and then fsyncs before it
+ * resolves, so an acknowledged push survives a crash or a power cut. On `load`, a torn or
+ * corrupt tail (a crash in the middle of a write) is cut off and everything before it is kept.
+ */
+export class WalGatewayStore implements GatewayStore {
+  readonly #path: string;
+  readonly #dir: string;
+  readonly #sync: boolean;
+  #handle: FileHandle | undefined;
+
+  constructor(options: WalStoreOptions) {
+    this.#dir = options.dir;
+    this.#path = join(options.dir, "wal.log");
+    this.#sync = options.sync ?? true;
+  }
+
+  /** The log file's path. */
+  get path(): string {
+    return this.#path;
+  }
+
+  async load(): Promise<Result<StoredGatewayState, LakeSyncError>> {
+    try {
+      await mkdir(this.#dir, { recursive: true });
+    } catch (cause) {
+      return Err(storeError(`cannot create ${this.#dir}`, cause));
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(this.#path));
+    } catch (cause) {
+      if ((cause as { code?: string }).code !== "ENOENT")
+        return Err(storeError(`cannot read ${this.#path}`, cause));
+      bytes = new Uint8Array();
+    }
+    const entries: LogEntry[] = [];
+    const meta = new Map<string, string>();
+    let flushedThrough: HLCTimestamp = HLC_ZERO;
+    let offset = 0;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    while (offset + HEADER <= bytes.byteLength) {
+      const length = view.getUint32(offset, false);
+      const end = offset + HEADER + length;
+      if (end > bytes.byteLength) break;
+      if (crc32(bytes.subarray(offset + 8, end)) !== view.getUint32(offset + 4, false)) break;
+      const type = bytes[offset + 8];
+      const payload = bytes.subarray(offset + HEADER, end);
+      const applied = applyRecord(type, payload, entries, meta);
+      if (!applied.ok) break;
+      if (applied.value !== undefined && applied.value > flushedThrough)
+        flushedThrough = applied.value;
+      offset = end;
+    }
+    try {
+      this.#handle = await open(this.#path, "a+");
+      if (offset < bytes.byteLength) await this.#handle.truncate(offset);
+    } catch (cause) {
+      return Err(storeError(`cannot open ${this.#path}`, cause));
+    }
+    return Ok({ entries, flushedThrough, meta });
+  }
+
+  async append(entries: readonly LogEntry[]): Promise<Result<void, LakeSyncError>> {
+    if (entries.length === 0) return Ok(undefined);
+    const payload = entriesPayload(entries);
+    if (!payload.ok) return payload;
+    return this.#write(record(ENTRIES, payload.value));
+  }
+
+  async markFlushed(through: HLCTimestamp): Promise<Result<void, LakeSyncError>> {
+    const payload = new Uint8Array(8);
+    new DataView(payload.buffer).setBigUint64(0, through, false);
+    return this.#write(record(FLUSHED, payload));
+  }
+
+  async putMeta(key: string, value: string): Promise<Result<void, LakeSyncError>> {
+    const k = new TextEncoder().encode(key);
+    const v = new TextEncoder().encode(value);
+    const payload = new Uint8Array(2 + k.byteLength + v.byteLength);
+    new DataView(payload.buffer).setUint16(0, k.byteLength, false);
+    payload.set(k, 2);
+    payload.set(v, 2 + k.byteLength);
+    return this.#write(record(META, payload));
+  }
+
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close().catch(() => undefined);
+  }
+
+  async #write(bytes: Uint8Array): Promise<Result<void, LakeSyncError>> {
+    const handle = this.#handle;
+    if (!handle) return Err(storeError("the write-ahead log is not open (call load first)"));
+    try {
+      let written = 0;
+      while (written < bytes.byteLength) {
+        const { bytesWritten } = await handle.write(bytes, written);
+        written += bytesWritten;
+      }
+      if (this.#sync) await handle.datasync();
+      return Ok(undefined);
+    } catch (cause) {
+      return Err(storeError(`cannot write ${this.#path}`, cause));
+    }
+  }
+}
+
+function applyRecord(
+  type: number | undefined,
+  payload: Uint8Array,
+  entries: LogEntry[],
+  meta: Map<string, string>,
+): Result<HLCTimestamp | undefined, LakeSyncError> {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (type === ENTRIES) {
+    if (payload.byteLength < 4) return Err(storeError("short entries record"));
+    const count = view.getUint32(0, false);
+    const start = 4 + count * 8;
+    if (start > payload.byteLength) return Err(storeError("short entries record"));
+    const push = decodeSyncPush(payload.subarray(start));
+    if (!push.ok || push.value.deltas.length !== count)
+      return Err(storeError("bad entries record"));
+    push.value.deltas.forEach((delta, i) => {
+      entries.push({ seq: view.getBigUint64(4 + i * 8, false) as HLCTimestamp, delta });
+    });
+    return Ok(undefined);
+  }
+  if (type === FLUSHED) {
+    if (payload.byteLength !== 8) return Err(storeError("bad flush record"));
+    const through = toHLC(view.getBigUint64(0, false));
+    return through.ok ? Ok(through.value) : Err(storeError("bad flush record"));
+  }
+  if (type === META) {
+    if (payload.byteLength < 2) return Err(storeError("bad meta record"));
+    const keyLength = view.getUint16(0, false);
+    const decoder = new TextDecoder();
+    meta.set(
+      decoder.decode(payload.subarray(2, 2 + keyLength)),
+      decoder.decode(payload.subarray(2 + keyLength)),
+    );
+    return Ok(undefined);
+  }
+  return Err(storeError(`unknown record type ${type}`));
+}
