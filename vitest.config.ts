@@ -3,14 +3,15 @@ import { defineConfig } from "vitest/config";
 /**
  * One Vitest run for the whole monorepo. Workspace packages are consumed from source through the
  * `@lakesync/source` export condition, so tests never need a build.
+ *
+ * No `module` (it selects bundler-only builds Node cannot load) and no `import` (CommonJS
+ * packages such as pg would then `require()` the ESM build of their dependencies).
  */
-const conditions = ["@lakesync/source", "node", "import", "default"];
-/** No `module`: it selects bundler-only builds (extensionless ESM) that Node cannot load. */
-const externalConditions = conditions;
+const conditions = ["@lakesync/source", "node", "default"];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions } },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     reporters: ["default", "./tests/support/summary-reporter.ts"],
     testTimeout: 30_000,
