@@ -421,3 +421,37 @@ describe("SyncGateway flush", () => {
 function unwrapOk(_ignored: unknown): Result<void, LakeSyncError> {
   return { ok: true, value: undefined };
 }
+
+describe("SyncGateway composite flush", () => {
+  it("routes each table of a batch to its own adapter", async () => {
+    const lake = new FakeLake();
+    const rows: string[] = [];
+    const db = {
+      ensureTable: async () => unwrapOk(null),
+      putRows: async (table: string) => unwrapOk(rows.push(table)),
+      deleteRows: async () => unwrapOk(null),
+    };
+    const adapterFor = (table: string) => (table === "todos" ? db : lake);
+    const { gateway, clock } = await open({
+      target: { kind: "composite", adapter: { adapterFor } },
+      schemaPolicy: "additive",
+    });
+    await gateway.handlePush({
+      clientId: "client-a",
+      deltas: [
+        delta({ rowId: "t1", hlc: hlcAt(clock, 0, 1), columns: { title: "x" } }),
+        delta({
+          table: "events",
+          rowId: "e1",
+          hlc: hlcAt(clock, 0, 2),
+          columns: { kind: "click" },
+        }),
+      ],
+      lastSeenHlc: HLC_ZERO,
+    });
+    const report = unwrapOrThrow(await gateway.flush());
+    expect(rows).toEqual(["todos"]);
+    expect(report?.paths).toHaveLength(1);
+    expect([...lake.objects.keys()][0]).toMatch(/\.parquet$/);
+  });
+});

@@ -45,4 +45,19 @@ export type FlushTarget =
       /** Parquet compression; defaults to `snappy`. */
       readonly compression?: "snappy" | "zstd" | "none";
     }
-  | { readonly kind: "database"; readonly adapter: RowWriter };
+  | { readonly kind: "database"; readonly adapter: RowWriter }
+  | {
+      /**
+       * Per-table routing, e.g. a `CompositeAdapter`: `todos` to PostgreSQL, the rest to the
+       * lake. Each flush splits its batch by table and writes every group to its adapter.
+       */
+      readonly kind: "composite";
+      readonly adapter: { adapterFor(table: string): LakeWriter | RowWriter };
+      readonly format?: FlushFormat;
+      readonly compression?: "snappy" | "zstd" | "none";
+    };
+
+/** True when an adapter can take rows (it is a database). */
+export function isRowWriter(adapter: LakeWriter | RowWriter): adapter is RowWriter {
+  return typeof (adapter as Partial<RowWriter>).putRows === "function";
+}

@@ -14,7 +14,7 @@ import {
 import { writeDeltasToParquet } from "@lakesync/parquet";
 import type { LogEntry } from "../log/log-entry.js";
 import { flushPath } from "./flush-path.js";
-import type { FlushTarget } from "./flush-target.js";
+import { type FlushTarget, isRowWriter } from "./flush-target.js";
 import { encodeEnvelope } from "./json-envelope.js";
 
 /** What a successful flush wrote. */
@@ -48,6 +48,34 @@ export async function writeFlush(
   const range = { min: first.seq, max: last.seq };
   if (target.kind === "database") {
     return flushToDatabase(target.adapter, entries, schemaOf, range.max);
+  }
+  if (target.kind === "composite") {
+    const groups = new Map<string, LogEntry[]>();
+    for (const entry of entries) {
+      const group = groups.get(entry.delta.table);
+      if (group) group.push(entry);
+      else groups.set(entry.delta.table, [entry]);
+    }
+    const paths: string[] = [];
+    const tables: string[] = [];
+    let bytes = 0;
+    for (const [table, group] of groups) {
+      const adapter = target.adapter.adapterFor(table);
+      const sub: FlushTarget = isRowWriter(adapter)
+        ? { kind: "database", adapter }
+        : {
+            kind: "lake",
+            adapter,
+            ...(target.format ? { format: target.format } : {}),
+            ...(target.compression ? { compression: target.compression } : {}),
+          };
+      const written = await writeFlush(sub, gatewayId, group, schemaOf, at);
+      if (!written.ok) return written;
+      paths.push(...written.value.paths);
+      tables.push(...written.value.tables);
+      bytes += written.value.bytes;
+    }
+    return Ok({ deltaCount: entries.length, through: range.max, paths, tables, bytes });
   }
   const format = target.format ?? "parquet";
   let bytes: Uint8Array;
