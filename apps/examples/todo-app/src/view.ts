@@ -1,0 +1,194 @@
+/**
+ * @module view
+ * Rendering the list and wiring the controls to the tracker.
+ */
+import type { SyncStatusEvent } from "@lakesync/client";
+import type { Replica } from "./replica.js";
+
+/** A todo row as SQLite returns it (booleans are 0/1). */
+interface TodoRow {
+  readonly id: string;
+  readonly title: string | null;
+  readonly completed: number | null;
+  readonly created_at: string | null;
+  readonly owner: string | null;
+  readonly private: number | null;
+}
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`missing #${id}`);
+  return element as T;
+};
+
+/** Renders the todos of a replica and keeps the page in step with it. */
+export function mountView(replica: Replica): () => void {
+  const { db, tracker, sync, user } = replica;
+  const list = $<HTMLUListElement>("todo-list");
+  const empty = $<HTMLParagraphElement>("empty");
+  const counts = $<HTMLSpanElement>("counts");
+  const form = $<HTMLFormElement>("new-todo");
+  const title = $<HTMLInputElement>("new-title");
+  const shared = $<HTMLInputElement>("new-shared");
+  const status = $<HTMLDivElement>("sync-status");
+  const label = status.querySelector<HTMLSpanElement>(".label");
+  const outbox = status.querySelector<HTMLSpanElement>(".outbox");
+  let editing: string | undefined;
+  /** Logs a failed write, and starts a sync cycle so the change leaves the outbox at once. */
+  const report = (action: string, result: { ok: boolean; error?: { message: string } }) => {
+    if (!result.ok) console.error(`${action} failed: ${result.error?.message ?? "unknown error"}`);
+    void sync.syncNow();
+  };
+  let latest: readonly TodoRow[] = [];
+
+  const now = () => new Date().toISOString();
+
+  const render = (rows: readonly TodoRow[]) => {
+    latest = rows;
+    if (editing) return;
+    list.replaceChildren(...rows.map(item));
+    empty.hidden = rows.length > 0;
+    const left = rows.filter((r) => !r.completed).length;
+    counts.textContent = `${left} left · ${rows.length} total`;
+  };
+
+  const item = (row: TodoRow): HTMLLIElement => {
+    const li = document.createElement("li");
+    li.className = `item${row.completed ? " done" : ""}`;
+    li.dataset.testid = "todo-item";
+    li.dataset.id = row.id;
+
+    const check = document.createElement("input");
+    check.type = "checkbox";
+    check.checked = Boolean(row.completed);
+    check.dataset.testid = "todo-toggle";
+    check.setAttribute("aria-label", `complete ${row.title ?? ""}`);
+    check.onchange = async () =>
+      report(
+        "toggle",
+        await tracker.update("todos", row.id, { completed: check.checked, updated_at: now() }),
+      );
+
+    const text = document.createElement("span");
+    text.className = "title";
+    text.dataset.testid = "todo-title";
+    text.textContent = row.title ?? "";
+    text.title = "Double-click to edit";
+    text.ondblclick = () => startEdit(li, text, row);
+
+    const badge = document.createElement("button");
+    badge.type = "button";
+    badge.className = `badge${row.private ? "" : " shared"}`;
+    badge.dataset.testid = "todo-share";
+    badge.textContent = row.private ? "private" : "shared";
+    badge.title = row.private
+      ? "Only you see this; click to share"
+      : "Everyone sees this; click to make private";
+    badge.onclick = async () =>
+      report(
+        "share",
+        await tracker.update("todos", row.id, { private: !row.private, updated_at: now() }),
+      );
+
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    meta.textContent = row.owner && row.owner !== user ? `by ${row.owner}` : "";
+
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "icon";
+    remove.dataset.testid = "todo-delete";
+    remove.setAttribute("aria-label", `delete ${row.title ?? ""}`);
+    remove.textContent = "×";
+    remove.onclick = async () => report("delete", await tracker.delete("todos", row.id));
+
+    li.append(check, text, meta, badge, remove);
+    return li;
+  };
+
+  const startEdit = (li: HTMLLIElement, text: HTMLSpanElement, row: TodoRow) => {
+    editing = row.id;
+    const input = document.createElement("input");
+    input.className = "edit";
+    input.dataset.testid = "todo-edit";
+    input.value = row.title ?? "";
+    let done = false;
+    const finish = async (save: boolean) => {
+      if (done) return;
+      done = true;
+      editing = undefined;
+      const value = input.value.trim();
+      if (save && value && value !== row.title)
+        report("edit", await tracker.update("todos", row.id, { title: value, updated_at: now() }));
+      render(latest);
+    };
+    input.onkeydown = (event) => {
+      if (event.key === "Enter") void finish(true);
+      if (event.key === "Escape") void finish(false);
+    };
+    input.onblur = () => void finish(true);
+    li.replaceChild(input, text);
+    input.focus();
+    input.select();
+  };
+
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const value = title.value.trim();
+    if (!value) return;
+    const stamp = now();
+    const result = await tracker.insert("todos", {
+      id: crypto.randomUUID(),
+      title: value,
+      completed: false,
+      created_at: stamp,
+      updated_at: stamp,
+      owner: user,
+      private: !shared.checked,
+    });
+    report("add", result);
+    if (result.ok) title.value = "";
+  };
+
+  $<HTMLButtonElement>("clear-completed").onclick = async () => {
+    for (const row of latest.filter((r) => r.completed))
+      report("clear", await tracker.delete("todos", row.id));
+    void sync.syncNow();
+  };
+
+  const showStatus = (event: SyncStatusEvent) => {
+    const offline = !navigator.onLine ? "offline" : event.status;
+    status.dataset.status = offline;
+    if (label) label.textContent = offline;
+    if (outbox && event.outboxDepth >= 0) {
+      outbox.textContent = String(event.outboxDepth);
+      outbox.classList.toggle("pending", event.outboxDepth > 0);
+      status.dataset.outbox = String(event.outboxDepth);
+    }
+    if (event.error) status.title = event.error.message;
+  };
+
+  const stopWatch = db.watch<TodoRow>(
+    "SELECT id, title, completed, created_at, owner, private FROM todos ORDER BY created_at, id",
+    undefined,
+    render,
+  );
+  const stopStatus = sync.onStatus(showStatus);
+  const refreshDepth = async () => {
+    const depth = await replica.queue.depth();
+    if (depth.ok)
+      showStatus({
+        status: (status.dataset.status as SyncStatusEvent["status"]) ?? "idle",
+        outboxDepth: depth.value,
+      });
+  };
+  const interval = setInterval(() => void refreshDepth(), 1_000);
+  const goneOffline = () => void refreshDepth();
+  addEventListener("offline", goneOffline);
+  return () => {
+    stopWatch();
+    stopStatus();
+    clearInterval(interval);
+    removeEventListener("offline", goneOffline);
+  };
+}
