@@ -9,3 +9,4 @@ export * from "./compose/migrate.js";
 export * from "./database/database-adapter.js";
 export * from "./lake/lake-adapter.js";
 export * from "./lake/memory-adapter.js";
+export * from "./lake/r2-adapter.js";

@@ -34,6 +34,11 @@ export class DeltaBuffer {
     return this.#bytes;
   }
 
+  /** Arrival time (ms) of the oldest buffered delta, if any. */
+  get oldestAt(): number | undefined {
+    return this.#oldestAt;
+  }
+
   /** Adds accepted entries; `now` is the arrival time in ms. */
   append(entries: readonly LogEntry[], now: number): void {
     if (entries.length === 0) return;

@@ -406,9 +406,9 @@ export class SyncGateway {
   nextFlushAt(): number | undefined {
     if (!this.#thresholds || this.#buffer.length === 0 || !this.#target) return undefined;
     const now = this.#now();
-    const due = this.#buffer.shouldFlush(this.#thresholds, now) ? now : undefined;
-    const byAge = due ?? now + 1_000;
-    return Math.max(byAge, this.#retryAt);
+    const byAge = (this.#buffer.oldestAt ?? now) + this.#thresholds.maxAgeMs;
+    const due = this.#buffer.shouldFlush(this.#thresholds, now) ? now : byAge;
+    return Math.max(due, this.#retryAt);
   }
 
   /** Flushes if a threshold is passed and no retry back-off is pending. Hosts call it often. */

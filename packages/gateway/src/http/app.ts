@@ -254,7 +254,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     if (!body.ok) return body;
     try {
       return Ok(
-        JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.value)) as unknown,
+        JSON.parse(
+          new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body.value),
+        ) as unknown,
       );
     } catch (cause) {
       return Err(new LakeSyncError("INVALID_INPUT", "the body is not valid JSON", { cause }));

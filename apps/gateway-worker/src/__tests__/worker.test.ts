@@ -1,0 +1,213 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
+import {
+  decodeSyncNotification,
+  decodeSyncResponse,
+  encodeSyncPush,
+  PROTO_CONTENT_TYPE,
+} from "@lakesync/proto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevWorker, startWorker, token } from "./wrangler-dev.js";
+
+const clock = new HLC();
+const SCHEMA = {
+  table: "todos",
+  columns: [
+    { name: "title", type: "string" },
+    { name: "owner", type: "string" },
+  ],
+};
+const RULES = {
+  version: 1,
+  buckets: [
+    {
+      name: "own",
+      tables: [{ table: "todos", filters: [{ column: "owner", op: "eq", value: "jwt:sub" }] }],
+    },
+  ],
+};
+
+function todo(clientId: string, rowId: string, owner: string, title = `todo ${rowId}`): RowDelta {
+  const hlc = clock.now();
+  const columns = [
+    { column: "title", value: title },
+    { column: "owner", value: owner },
+  ];
+  return {
+    op: "INSERT",
+    table: "todos",
+    rowId,
+    clientId,
+    columns,
+    hlc,
+    deltaId: deltaId({ clientId, hlc, table: "todos", rowId, columns }),
+  };
+}
+
+let dir: string;
+let worker: DevWorker;
+const bearer = async (sub: string, admin = false) => ({
+  authorization: `Bearer ${await token(sub, admin)}`,
+});
+
+async function push(
+  gw: string,
+  sub: string,
+  deltas: RowDelta[],
+  clientId = `${sub}-phone`,
+): Promise<Response> {
+  return fetch(`${worker.url}/sync/${gw}/push`, {
+    method: "POST",
+    headers: { ...(await bearer(sub)), "content-type": PROTO_CONTENT_TYPE },
+    body: unwrapOrThrow(
+      encodeSyncPush({ clientId, deltas, lastSeenHlc: HLC_ZERO }),
+    ) as Uint8Array<ArrayBuffer>,
+  });
+}
+
+async function pull(gw: string, sub: string): Promise<RowDelta[]> {
+  const response = await fetch(`${worker.url}/sync/${gw}/pull?since=0&max=1000&client=x`, {
+    headers: await bearer(sub),
+  });
+  expect(response.status).toBe(200);
+  return [
+    ...unwrapOrThrow(decodeSyncResponse(new Uint8Array(await response.arrayBuffer()))).deltas,
+  ];
+}
+
+async function admin(path: string, body?: unknown): Promise<Response> {
+  return fetch(`${worker.url}${path}`, {
+    method: "POST",
+    headers: { ...(await bearer("ops", true)), "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function prepare(gw: string): Promise<void> {
+  expect((await admin(`/admin/schema/${gw}`, SCHEMA)).status).toBe(200);
+  expect((await admin(`/admin/sync-rules/${gw}`, RULES)).status).toBe(200);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "lakesync-worker-"));
+  worker = await startWorker(dir, { FLUSH_MAX_AGE_MS: "1500", MAX_BODY_BYTES: "65536" });
+}, 90_000);
+afterAll(async () => {
+  await worker.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the gateway Worker in workerd (wrangler dev, local Durable Objects and R2)", () => {
+  it("push and pull protobuf through the Worker and its Durable Object", async () => {
+    await prepare("gw-basic");
+    const deltas = [todo("alice-phone", "t1", "alice"), todo("alice-phone", "t2", "alice")];
+    const response = await push("gw-basic", "alice", deltas);
+    expect(response.status).toBe(200);
+    expect(
+      unwrapOrThrow(decodeSyncResponse(new Uint8Array(await response.arrayBuffer()))).serverHlc >
+        0n,
+    ).toBe(true);
+    expect(await pull("gw-basic", "alice")).toEqual(deltas);
+  });
+
+  it("answers 401 without a token or with a forged or expired one, 403 for non-admins on admin routes", async () => {
+    expect((await fetch(`${worker.url}/sync/gw-auth/pull`)).status).toBe(401);
+    const forged = await token("mallory", false, "1h", "another-secret-that-is-32-bytes-long!!");
+    expect(
+      (
+        await fetch(`${worker.url}/sync/gw-auth/pull`, {
+          headers: { authorization: `Bearer ${forged}` },
+        })
+      ).status,
+    ).toBe(401);
+    const expired = await token("alice", false, Math.floor(Date.now() / 1000) - 3600);
+    expect(
+      (
+        await fetch(`${worker.url}/sync/gw-auth/pull`, {
+          headers: { authorization: `Bearer ${expired}` },
+        })
+      ).status,
+    ).toBe(401);
+    const notAdmin = await fetch(`${worker.url}/admin/flush/gw-auth`, {
+      method: "POST",
+      headers: await bearer("alice"),
+    });
+    expect(notAdmin.status).toBe(403);
+    expect((await fetch(`${worker.url}/health`)).status).toBe(200);
+    expect((await fetch(`${worker.url}/sync/bad%20id/pull`)).status).toBe(400);
+  });
+
+  it("keeps two users apart with sync rules", async () => {
+    await prepare("gw-rules");
+    await push("gw-rules", "alice", [todo("alice-phone", "a1", "alice")]);
+    await push("gw-rules", "bob", [todo("bob-phone", "b1", "bob")]);
+    expect((await pull("gw-rules", "alice")).map((d) => d.rowId)).toEqual(["a1"]);
+    expect((await pull("gw-rules", "bob")).map((d) => d.rowId)).toEqual(["b1"]);
+  });
+
+  it("rejects oversized and malformed bodies", async () => {
+    await prepare("gw-limits");
+    const big = await fetch(`${worker.url}/sync/gw-limits/push`, {
+      method: "POST",
+      headers: { ...(await bearer("alice")), "content-type": PROTO_CONTENT_TYPE },
+      body: new Uint8Array(100_000),
+    });
+    expect(big.status).toBe(413);
+    const garbage = await fetch(`${worker.url}/sync/gw-limits/push`, {
+      method: "POST",
+      headers: { ...(await bearer("alice")), "content-type": PROTO_CONTENT_TYPE },
+      body: new Uint8Array([0xff, 0xff, 0xff, 1, 2]),
+    });
+    expect(garbage.status).toBe(400);
+  });
+
+  it("notifies a connected WebSocket client after a push (hibernation API)", async () => {
+    await prepare("gw-ws");
+    const socket = new WebSocket(
+      `${worker.url.replace("http", "ws")}/sync/gw-ws/ws?token=${await token("alice")}`,
+    );
+    socket.binaryType = "arraybuffer";
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = reject;
+    });
+    const message = new Promise<ArrayBuffer>((resolve) => {
+      socket.onmessage = (event) => resolve(event.data as ArrayBuffer);
+    });
+    await push("gw-ws", "alice", [todo("alice-phone", "w1", "alice")]);
+    expect(unwrapOrThrow(decodeSyncNotification(new Uint8Array(await message))).tables).toEqual([
+      "todos",
+    ]);
+    socket.close();
+  });
+
+  it("flushes Parquet to R2 from an alarm, at deltas/{date}/{gateway}/{min}-{max}.parquet", async () => {
+    await prepare("gw-flush");
+    await push("gw-flush", "alice", [todo("alice-phone", "f1", "alice")]);
+    const list = async () => {
+      const response = await fetch(`${worker.url}/admin/objects/gw-flush?prefix=deltas/`, {
+        headers: await bearer("ops", true),
+      });
+      const { objects } = (await response.json()) as { objects: { key: string }[] };
+      return objects.map((o) => o.key).filter((key) => key.includes("/gw-flush/"));
+    };
+    await expect
+      .poll(list, { timeout: 20_000, interval: 250 })
+      .toEqual([expect.stringMatching(/^deltas\/\d{4}-\d\d-\d\d\/gw-flush\/\d+-\d+\.parquet$/)]);
+  });
+
+  it("loses nothing acknowledged when the Durable Object's process dies and restarts", async () => {
+    await prepare("gw-restart");
+    const deltas = Array.from({ length: 30 }, (_, i) => todo("alice-phone", `r${i}`, "alice"));
+    for (let i = 0; i < 30; i += 10)
+      expect((await push("gw-restart", "alice", deltas.slice(i, i + 10))).status).toBe(200);
+    await worker.stop("SIGKILL");
+    worker = await startWorker(dir, { FLUSH_MAX_AGE_MS: "1500", MAX_BODY_BYTES: "65536" });
+    expect(await pull("gw-restart", "alice")).toEqual(deltas);
+    const again = await push("gw-restart", "alice", deltas.slice(0, 10));
+    expect(again.status).toBe(200);
+    expect(await pull("gw-restart", "alice")).toEqual(deltas);
+  }, 90_000);
+});

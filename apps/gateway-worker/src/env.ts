@@ -1,0 +1,25 @@
+/**
+ * @module env
+ * The Worker's bindings and variables (see wrangler.jsonc).
+ */
+
+/** Bindings of the Worker and its Durable Object. */
+export interface Env {
+  readonly GATEWAY: DurableObjectNamespace;
+  readonly LAKE: R2Bucket;
+  /** HS256 secret (a Worker secret: `wrangler secret put JWT_SECRET`). */
+  readonly JWT_SECRET?: string;
+  /** Or a JWKS URL for RS256/ES256 tokens from an identity provider. */
+  readonly JWKS_URL?: string;
+  readonly FLUSH_MAX_BYTES?: string;
+  readonly FLUSH_MAX_AGE_MS?: string;
+  readonly MAX_BODY_BYTES?: string;
+  /** Comma-separated origins allowed by CORS, or `*`. */
+  readonly CORS_ORIGINS?: string;
+}
+
+/** A positive integer variable, or the default. */
+export function intVar(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isSafeInteger(n) && n > 0 ? n : fallback;
+}
