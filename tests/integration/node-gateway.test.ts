@@ -137,8 +137,8 @@ describe("two clients through the Node gateway", () => {
       phone.change("UPDATE", "t1", { title: "oat milk" }),
     ];
     const b = [laptop.change("UPDATE", "t1", { title: "whole milk" })];
-    await phone.sync(a);
-    await laptop.sync(b);
+    await phone.sync([...a]);
+    await laptop.sync([...b]);
     await phone.sync([]);
     expect(phone.rows()).toEqual(laptop.rows());
     const [, phoneTitle] = a;
