@@ -155,12 +155,14 @@ describe("two clients through the Node gateway", () => {
     const flushed = unwrapOrThrow(
       readParquetToDeltas(new Uint8Array(await readFile(files[0] ?? ""))),
     );
-    expect(flushed.map((d) => d.clientId)).toEqual([
+    // A superseded delta (the losing title, when it arrived last) is acknowledged but not logged.
+    const expected = [
       "alice-phone",
       "alice-phone",
       "alice-phone",
-      "alice-laptop",
-    ]);
+      ...(winner === "whole milk" ? ["alice-laptop"] : []),
+    ];
+    expect(flushed.map((d) => d.clientId)).toEqual(expected);
   });
 
   it("flushes Parquet into an S3 bucket (s3rver)", async () => {
