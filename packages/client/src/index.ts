@@ -4,7 +4,13 @@
  * coordinator that syncs them with a gateway.
  */
 export * from "./db/local-db.js";
-export { applyDeltas, checkDelta, readRow } from "./db/row-store.js";
+export {
+  applyDeltas,
+  /** The name DESIGN.md uses: conflict-aware, idempotent application of pulled deltas. */
+  applyDeltas as applyRemoteDeltas,
+  checkDelta,
+  readRow,
+} from "./db/row-store.js";
 export * from "./db/schema-registry.js";
 export * from "./db/snapshot-store.js";
 export { tablesReadBy } from "./db/sql-identifier.js";
@@ -13,8 +19,11 @@ export * from "./queue/idb-queue.js";
 export * from "./queue/memory-queue.js";
 export * from "./queue/sync-queue.js";
 export * from "./sync/backoff.js";
+export * from "./sync/checkpoint-deltas.js";
+export * from "./sync/schema-synchroniser.js";
 export * from "./sync/sync-coordinator.js";
 export * from "./tabs/tab-leader.js";
 export * from "./tracker/sync-tracker.js";
 export * from "./transport/http-transport.js";
+export * from "./transport/local-transport.js";
 export * from "./transport/sync-transport.js";

@@ -16,6 +16,16 @@ import { applyDeltas } from "../db/row-store.js";
 import type { SyncQueue } from "../queue/sync-queue.js";
 import type { SyncTransport } from "../transport/sync-transport.js";
 import { type BackoffOptions, backoffDelay } from "./backoff.js";
+import { checkpointDeltas } from "./checkpoint-deltas.js";
+import { SchemaSynchroniser } from "./schema-synchroniser.js";
+
+/** Progress of an initial sync from a checkpoint, after each applied chunk. */
+export interface InitialSyncProgress {
+  readonly chunkIndex: number;
+  readonly chunkCount: number;
+  /** Rows (deltas) applied so far. */
+  readonly rows: number;
+}
 
 /** Where the coordinator is. */
 export type SyncStatus = "idle" | "syncing" | "synced" | "offline" | "error";
@@ -78,6 +88,9 @@ export class SyncCoordinator {
   #status: SyncStatus = "idle";
   #unsubscribe: (() => void) | undefined;
   #removeListeners: (() => void) | undefined;
+  readonly #progress = new Set<(progress: InitialSyncProgress) => void>();
+  readonly #schemas: SchemaSynchroniser;
+  #schemasDirty = true;
 
   constructor(options: SyncCoordinatorOptions) {
     this.#o = {
@@ -88,6 +101,13 @@ export class SyncCoordinator {
       backoff: {},
       ...options,
     };
+    this.#schemas = new SchemaSynchroniser(options.db, options.transport);
+  }
+
+  /** Subscribes to initial-sync progress; returns a function that unsubscribes. */
+  onProgress(listener: (progress: InitialSyncProgress) => void): () => void {
+    this.#progress.add(listener);
+    return () => this.#progress.delete(listener);
   }
 
   /** The current status. */
@@ -104,7 +124,7 @@ export class SyncCoordinator {
   /** The cursor of the last completed pull. */
   lastSyncedHlc(): HLCTimestamp {
     const stored = this.#o.db.getMeta(CURSOR_KEY);
-    if (!stored.ok || stored.value === undefined) return HLC_ZERO;
+    if (!stored.ok || stored.value === undefined || stored.value === "") return HLC_ZERO;
     const parsed = parseHLC(stored.value);
     return parsed.ok ? parsed.value : HLC_ZERO;
   }
@@ -148,7 +168,8 @@ export class SyncCoordinator {
 
   async #cycle(): Promise<Result<void, LakeSyncError>> {
     await this.#emit("syncing");
-    const pulled = await this.#pull();
+    const prepared = await this.#prepare();
+    const pulled = prepared.ok ? await this.#pull() : prepared;
     const result = pulled.ok ? await this.#push() : pulled;
     if (result.ok) {
       this.#failures = 0;
@@ -164,6 +185,51 @@ export class SyncCoordinator {
     return result;
   }
 
+  /**
+   * Before pulling: applies the gateway's schemas (on the first cycle, and again after a schema
+   * error), then, for a client that has never synced, downloads a checkpoint.
+   */
+  async #prepare(): Promise<Result<void, LakeSyncError>> {
+    if (this.#schemasDirty) {
+      const synced = await this.#schemas.synchronise();
+      if (!synced.ok) return synced;
+      this.#schemasDirty = false;
+    }
+    const stored = this.#o.db.getMeta(CURSOR_KEY);
+    if (!stored.ok) return stored;
+    if (stored.value !== undefined && stored.value !== "") return Ok(undefined);
+    return this.#initialSync();
+  }
+
+  /** Downloads and applies a checkpoint, then sets the pull cursor to its snapshot. */
+  async #initialSync(): Promise<Result<void, LakeSyncError>> {
+    const { transport, db } = this.#o;
+    if (!transport.checkpoint) return Ok(undefined);
+    let rows = 0;
+    const done = await transport.checkpoint((chunk) => {
+      const deltas = checkpointDeltas(chunk);
+      const applied = applyDeltas(db, deltas);
+      if (!applied.ok) return applied;
+      rows += deltas.length;
+      const progress: InitialSyncProgress = {
+        chunkIndex: chunk.chunkIndex,
+        chunkCount: chunk.chunkCount,
+        rows,
+      };
+      for (const listener of this.#progress) listener(progress);
+      return Ok(undefined);
+    });
+    if (!done.ok) {
+      const status = (done.error as { status?: number }).status;
+      // A gateway without checkpoints: pull everything from the start instead.
+      if (status === 404 || status === 501) return Ok(undefined);
+      return done;
+    }
+    const seen = this.#o.clock.recv(done.value.snapshotHlc);
+    if (!seen.ok) return seen;
+    return db.setMeta(CURSOR_KEY, done.value.snapshotHlc.toString());
+  }
+
   async #pull(): Promise<Result<void, LakeSyncError>> {
     const { transport, clientId, pullPageSize, db, clock } = this.#o;
     for (;;) {
@@ -172,11 +238,25 @@ export class SyncCoordinator {
         sinceHlc: this.lastSyncedHlc(),
         maxDeltas: pullPageSize,
       });
-      if (!page.ok) return page;
+      if (!page.ok) {
+        // The gateway no longer holds our cursor: start again from a checkpoint.
+        if (page.error.code === "CURSOR_EXPIRED") {
+          const reset = db.setMeta(CURSOR_KEY, "");
+          if (!reset.ok) return reset;
+          const restarted = await this.#initialSync();
+          if (!restarted.ok) return restarted;
+          continue;
+        }
+        return page;
+      }
       const seen = clock.recv(page.value.serverHlc);
       if (!seen.ok) return seen;
       const applied = applyDeltas(db, page.value.deltas);
-      if (!applied.ok) return applied;
+      if (!applied.ok) {
+        // A table or column we do not know yet: fetch the schemas on the next cycle.
+        if (applied.error.code === "SCHEMA_MISMATCH") this.#schemasDirty = true;
+        return applied;
+      }
       const saved = db.setMeta(CURSOR_KEY, page.value.serverHlc.toString());
       if (!saved.ok) return saved;
       if (!page.value.hasMore || page.value.deltas.length === 0) return Ok(undefined);

@@ -2,16 +2,29 @@
  * @module transport/http-transport
  * Talking to a gateway over HTTP with protobuf bodies, and over a WebSocket for notifications.
  */
-import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
-import { decodeSyncResponse, encodeSyncPush, PROTO_CONTENT_TYPE } from "@lakesync/proto";
+import { Err, type LakeSyncError, Ok, parseHLC, type Result } from "@lakesync/core";
 import {
+  type CheckpointChunk,
+  decodeCheckpointChunk,
+  decodeSyncResponse,
+  encodeSyncPush,
+  PROTO_CONTENT_TYPE,
+  type SyncResponse,
+} from "@lakesync/proto";
+import {
+  type CheckpointSummary,
   type PullRequest,
   type PullResponse,
   type PushRequest,
   type PushResponse,
+  parseServerSchemas,
+  type ServerSchemas,
   type SyncTransport,
   TransportError,
 } from "./sync-transport.js";
+
+/** Checkpoints can be large: they get more time than other requests. */
+const CHECKPOINT_TIMEOUT_MS = 300_000;
 
 /** Supplies the bearer token; `refresh` is true after the gateway answered 401. */
 export type TokenProvider = (refresh: boolean) => string | Promise<string>;
@@ -52,7 +65,9 @@ export class HttpTransport implements SyncTransport {
     if (!body.ok) return body;
     const response = await this.#call(`${this.#base}/push`, { method: "POST", body: body.value });
     if (!response.ok) return response;
-    return Ok({ serverHlc: response.value.serverHlc });
+    const reply = decodeReply(response.value.bytes);
+    if (!reply.ok) return reply;
+    return Ok({ serverHlc: reply.value.serverHlc });
   }
 
   async pull(request: PullRequest): Promise<Result<PullResponse, LakeSyncError>> {
@@ -63,7 +78,9 @@ export class HttpTransport implements SyncTransport {
     });
     const response = await this.#call(`${this.#base}/pull?${query}`, { method: "GET" });
     if (!response.ok) return response;
-    const { deltas, serverHlc, hasMore } = response.value;
+    const reply = decodeReply(response.value.bytes);
+    if (!reply.ok) return reply;
+    const { deltas, serverHlc, hasMore } = reply.value;
     return Ok({ deltas, serverHlc, hasMore });
   }
 
@@ -102,15 +119,63 @@ export class HttpTransport implements SyncTransport {
     };
   }
 
-  async #call(url: string, init: { method: string; body?: Uint8Array }) {
-    const first = await this.#send(url, init, false);
-    if (!first.ok && first.error instanceof TransportError && first.error.status === 401) {
-      return this.#send(url, init, true);
+  async checkpoint(
+    onChunk: (
+      chunk: CheckpointChunk,
+    ) => Promise<Result<void, LakeSyncError>> | Result<void, LakeSyncError>,
+  ): Promise<Result<CheckpointSummary, LakeSyncError>> {
+    const response = await this.#call(
+      `${this.#base}/checkpoint`,
+      { method: "GET" },
+      CHECKPOINT_TIMEOUT_MS,
+    );
+    if (!response.ok) return response;
+    const header = response.value.headers.get("x-lakesync-snapshot-hlc") ?? "";
+    const snapshot = parseHLC(header);
+    if (!snapshot.ok)
+      return Err(
+        new TransportError(
+          `the checkpoint has no valid snapshot HLC header (${JSON.stringify(header)})`,
+          { code: "BAD_RESPONSE" },
+        ),
+      );
+    const frames = splitFrames(response.value.bytes);
+    if (!frames.ok) return frames;
+    let count = 0;
+    for (const frame of frames.value) {
+      const chunk = decodeCheckpointChunk(frame);
+      if (!chunk.ok)
+        return Err(
+          new TransportError("a checkpoint chunk is not a valid message", {
+            cause: chunk.error,
+            code: "BAD_RESPONSE",
+          }),
+        );
+      const applied = await onChunk(chunk.value);
+      if (!applied.ok) return applied;
+      count++;
     }
+    return Ok({ snapshotHlc: snapshot.value, chunks: count });
+  }
+
+  async schema(): Promise<Result<ServerSchemas, LakeSyncError>> {
+    const response = await this.#call(`${this.#base}/schema`, { method: "GET" });
+    if (!response.ok) return response;
+    return parseServerSchemas(response.value.bytes);
+  }
+
+  async #call(url: string, init: { method: string; body?: Uint8Array }, timeoutMs?: number) {
+    const first = await this.#send(url, init, false, timeoutMs);
+    if (!first.ok && first.error.status === 401) return this.#send(url, init, true, timeoutMs);
     return first;
   }
 
-  async #send(url: string, init: { method: string; body?: Uint8Array }, refresh: boolean) {
+  async #send(
+    url: string,
+    init: { method: string; body?: Uint8Array },
+    refresh: boolean,
+    timeoutMs = this.#o.timeoutMs ?? 15_000,
+  ): Promise<Result<{ bytes: Uint8Array; headers: Headers }, TransportError>> {
     const doFetch = this.#o.fetch ?? globalThis.fetch;
     let token: string;
     try {
@@ -126,7 +191,7 @@ export class HttpTransport implements SyncTransport {
       );
     }
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#o.timeoutMs ?? 15_000);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
     let bytes: Uint8Array;
     try {
@@ -152,18 +217,41 @@ export class HttpTransport implements SyncTransport {
       clearTimeout(timer);
     }
     if (!response.ok) return Err(httpError(response.status, bytes));
-    const decoded = decodeSyncResponse(bytes);
-    if (!decoded.ok) {
-      return Err(
-        new TransportError("the gateway's reply is not a valid SyncResponse", {
-          cause: decoded.error,
-          status: response.status,
-          code: "BAD_RESPONSE",
-        }),
-      );
-    }
-    return decoded;
+    return Ok({ bytes, headers: response.headers });
   }
+}
+
+/** Decodes a SyncResponse body, or says the gateway answered garbage. */
+function decodeReply(bytes: Uint8Array): Result<SyncResponse, TransportError> {
+  const decoded = decodeSyncResponse(bytes);
+  if (decoded.ok) return decoded;
+  return Err(
+    new TransportError("the gateway's reply is not a valid SyncResponse", {
+      cause: decoded.error,
+      code: "BAD_RESPONSE",
+    }),
+  );
+}
+
+/** Splits a checkpoint body into its length-prefixed frames. */
+function splitFrames(bytes: Uint8Array): Result<Uint8Array[], TransportError> {
+  const frames: Uint8Array[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    if (offset + 4 > bytes.byteLength)
+      return Err(
+        new TransportError("the checkpoint ends inside a frame header", { code: "BAD_RESPONSE" }),
+      );
+    const length = view.getUint32(offset, false);
+    if (offset + 4 + length > bytes.byteLength)
+      return Err(
+        new TransportError("the checkpoint ends inside a frame", { code: "BAD_RESPONSE" }),
+      );
+    frames.push(bytes.subarray(offset + 4, offset + 4 + length));
+    offset += 4 + length;
+  }
+  return Ok(frames);
 }
 
 function httpError(status: number, bytes: Uint8Array): TransportError {

@@ -3,12 +3,17 @@
  * How a client talks to a gateway: push, pull and (optionally) realtime notifications.
  */
 import {
+  Err,
   type HLCTimestamp,
   LakeSyncError,
   type LakeSyncErrorOptions,
+  Ok,
   type Result,
   type RowDelta,
+  type TableSchema,
+  validateTableSchema,
 } from "@lakesync/core";
+import type { CheckpointChunk } from "@lakesync/proto";
 
 /** Deltas a client sends, with the newest server HLC it has seen. */
 export interface PushRequest {
@@ -53,10 +58,61 @@ export class TransportError extends LakeSyncError {
   }
 }
 
+/** What a downloaded checkpoint amounted to. */
+export interface CheckpointSummary {
+  /** Pull from here afterwards. */
+  readonly snapshotHlc: HLCTimestamp;
+  readonly chunks: number;
+}
+
+/** The gateway's table schemas and their version. */
+export interface ServerSchemas {
+  readonly version: number;
+  readonly tables: readonly TableSchema[];
+}
+
+/** Parses the JSON body of `GET /sync/:gatewayId/schema`; a bad body is `BAD_RESPONSE`. */
+export function parseServerSchemas(bytes: Uint8Array): Result<ServerSchemas, TransportError> {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    return Err(new TransportError("the schema reply is not JSON", { cause, code: "BAD_RESPONSE" }));
+  }
+  const { version, tables } = (body ?? {}) as { version?: unknown; tables?: unknown };
+  if (typeof version !== "number" || !Number.isInteger(version) || !Array.isArray(tables))
+    return Err(
+      new TransportError("the schema reply lacks a version or tables", { code: "BAD_RESPONSE" }),
+    );
+  const out: TableSchema[] = [];
+  for (const table of tables) {
+    const valid = validateTableSchema(table);
+    if (!valid.ok)
+      return Err(
+        new TransportError(`the gateway sent an invalid schema: ${valid.error.message}`, {
+          code: "BAD_RESPONSE",
+        }),
+      );
+    out.push(valid.value);
+  }
+  return Ok({ version, tables: out });
+}
+
 /** A connection to a gateway. Implementations never throw: every failure is an `Err`. */
 export interface SyncTransport {
   push(request: PushRequest): Promise<Result<PushResponse, LakeSyncError>>;
   pull(request: PullRequest): Promise<Result<PullResponse, LakeSyncError>>;
+  /**
+   * Downloads a checkpoint for an initial sync, handing each chunk to `onChunk` in order (an
+   * `Err` from it stops the download). Optional: without it a new client pulls from zero.
+   */
+  checkpoint?(
+    onChunk: (
+      chunk: CheckpointChunk,
+    ) => Promise<Result<void, LakeSyncError>> | Result<void, LakeSyncError>,
+  ): Promise<Result<CheckpointSummary, LakeSyncError>>;
+  /** The gateway's current schemas. */
+  schema?(): Promise<Result<ServerSchemas, LakeSyncError>>;
   /** Calls `onChange` when the gateway has new deltas; returns a function that unsubscribes. */
   subscribe?(onChange: () => void): () => void;
 }
