@@ -1,6 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  HttpTransport,
+  LocalDB,
+  MemoryQueue,
+  registerSchema,
+  SyncCoordinator,
+  SyncTracker,
+} from "@lakesync/client";
 import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
 import {
   decodeSyncNotification,
@@ -210,4 +218,48 @@ describe("the gateway Worker in workerd (wrangler dev, local Durable Objects and
     expect(again.status).toBe(200);
     expect(await pull("gw-restart", "alice")).toEqual(deltas);
   }, 90_000);
+
+  it("serves the client SDK: two clients sync through the Worker with realtime", async () => {
+    await prepare("gw-client");
+    const open = async (id: string) => {
+      const db = unwrapOrThrow(await LocalDB.open({ name: id, persistDebounceMs: 60_000 }));
+      unwrapOrThrow(registerSchema(db, SCHEMA as Parameters<typeof registerSchema>[1]));
+      const queue = new MemoryQueue();
+      const clock = new HLC();
+      const tok = await token("alice");
+      const transport = new HttpTransport({
+        baseUrl: worker.url,
+        gatewayId: "gw-client",
+        token: () => tok,
+      });
+      const sync = new SyncCoordinator({
+        db,
+        queue,
+        transport,
+        clock,
+        clientId: id,
+        intervalMs: 3_600_000,
+      });
+      return { db, sync, tracker: new SyncTracker({ db, queue, clock, clientId: id }) };
+    };
+    const a = await open("worker-a");
+    const b = await open("worker-b");
+    b.sync.start();
+    unwrapOrThrow(
+      await a.tracker.insert("todos", { id: "c1", title: "through the edge", owner: "alice" }),
+    );
+    unwrapOrThrow(await a.sync.syncNow());
+    await expect
+      .poll(
+        () =>
+          unwrapOrThrow(b.db.query<{ title: string }>("SELECT title FROM todos")).map(
+            (r) => r.title,
+          ),
+        { timeout: 15_000 },
+      )
+      .toEqual(["through the edge"]);
+    b.sync.stop();
+    await a.db.close();
+    await b.db.close();
+  });
 });

@@ -217,8 +217,11 @@ export class SyncGateway {
       );
       if (!saved.ok) return saved;
     }
-    for (const delta of push.deltas) {
-      const seen = this.#clock.recv(delta.hlc);
+    // The drift check only needs the newest stamp of the batch.
+    let newest: HLCTimestamp | undefined;
+    for (const delta of push.deltas) if (newest === undefined || delta.hlc > newest) newest = delta.hlc;
+    if (newest !== undefined) {
+      const seen = this.#clock.recv(newest);
       if (!seen.ok) return Err(seen.error);
     }
     const overlay = new Map<RowKey, RowState>();

@@ -1,0 +1,258 @@
+/**
+ * @module bench/client
+ * Client writes against raw sql.js, applying pulled deltas, initial sync from a checkpoint, and
+ * the latency of a write on one client reaching another through the Node gateway (realtime on).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  applyDeltas,
+  HttpTransport,
+  LocalDB,
+  LocalTransport,
+  MemoryQueue,
+  registerSchema,
+  SyncCoordinator,
+  SyncTracker,
+} from "@lakesync/client";
+import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
+import { SyncGateway } from "@lakesync/gateway";
+import initSqlJs from "sql.js";
+import { DEV_JWT_SECRET, loadConfig } from "../apps/gateway-server/src/config.js";
+import { devToken, TODO_SCHEMA } from "../apps/gateway-server/src/dev-mode.js";
+import { startServer } from "../apps/gateway-server/src/server.js";
+import { type BenchRow, table } from "./harness.js";
+
+const log = (msg: string) => process.stderr.write(`  ${msg}\n`);
+const N = Number(process.env.BENCH_CLIENT_ROWS ?? 10_000);
+const SYNC_ROWS = Number(process.env.BENCH_CLIENT_SYNC_ROWS ?? 100_000);
+const LATENCY_ROUNDS = Number(process.env.BENCH_CLIENT_LATENCY_ROUNDS ?? 200);
+const schema = {
+  table: "todos",
+  columns: [
+    { name: "title", type: "string" as const },
+    { name: "completed", type: "boolean" as const },
+    { name: "priority", type: "number" as const },
+  ],
+};
+const rows: BenchRow[] = [];
+const rate = (n: number, t0: number) => (n * 1000) / (performance.now() - t0);
+
+// Writes: tracked (row + row state + delta + outbox) against raw sql.js statements.
+{
+  log(`writes: ${N} inserts and updates`);
+  const SQL = await initSqlJs();
+  const raw = new SQL.Database();
+  raw.run("CREATE TABLE todos (id TEXT PRIMARY KEY, title TEXT, completed INTEGER, priority REAL)");
+  let t0 = performance.now();
+  for (let i = 0; i < N; i++)
+    raw.run("INSERT INTO todos VALUES (?, ?, ?, ?)", [`r${i}`, `todo ${i}`, 0, i % 5]);
+  const rawInsert = rate(N, t0);
+  t0 = performance.now();
+  for (let i = 0; i < N; i++)
+    raw.run("UPDATE todos SET title = ? WHERE id = ?", [`todo ${i} (edited)`, `r${i}`]);
+  const rawUpdate = rate(N, t0);
+
+  const db = unwrapOrThrow(await LocalDB.open({ name: "bench", persistDebounceMs: 3_600_000 }));
+  unwrapOrThrow(registerSchema(db, schema));
+  const tracker = new SyncTracker({
+    db,
+    queue: new MemoryQueue(),
+    clock: new HLC(),
+    clientId: "bench",
+  });
+  t0 = performance.now();
+  for (let i = 0; i < N; i++)
+    unwrapOrThrow(
+      await tracker.insert("todos", {
+        id: `r${i}`,
+        title: `todo ${i}`,
+        completed: false,
+        priority: i % 5,
+      }),
+    );
+  const insert = rate(N, t0);
+  t0 = performance.now();
+  for (let i = 0; i < N; i++)
+    unwrapOrThrow(await tracker.update("todos", `r${i}`, { title: `todo ${i} (edited)` }));
+  const update = rate(N, t0);
+  rows.push(
+    {
+      name: "raw sql.js INSERT",
+      opsPerSec: rawInsert,
+      unit: "rows",
+      note: `${N / 1e3}k rows, one statement each`,
+    },
+    {
+      name: "SyncTracker.insert (row, row state, delta id, outbox)",
+      opsPerSec: insert,
+      unit: "rows",
+      baseline: "raw sql.js INSERT",
+      note: "goal 0.5x",
+    },
+    { name: "raw sql.js UPDATE", opsPerSec: rawUpdate, unit: "rows" },
+    {
+      name: "SyncTracker.update (one column)",
+      opsPerSec: update,
+      unit: "rows",
+      baseline: "raw sql.js UPDATE",
+      note: "goal 0.5x",
+    },
+  );
+}
+
+// Pulled deltas applied to a LocalDB.
+function seedDeltas(count: number, clientId: string): RowDelta[] {
+  const clock = new HLC();
+  return Array.from({ length: count }, (_, i) => {
+    const hlc = clock.now();
+    const rowId = `row-${i}`;
+    const columns = [
+      { column: "title", value: `row ${i}` },
+      { column: "completed", value: i % 2 === 0 },
+      { column: "owner", value: "alice" },
+    ];
+    return {
+      op: "INSERT",
+      table: "todos",
+      rowId,
+      clientId,
+      columns,
+      hlc,
+      deltaId: deltaId({ clientId, hlc, table: "todos", rowId, columns }),
+    };
+  });
+}
+{
+  log(`apply ${SYNC_ROWS} pulled deltas`);
+  const deltas = seedDeltas(SYNC_ROWS, "remote");
+  const db = unwrapOrThrow(await LocalDB.open({ name: "pull", persistDebounceMs: 3_600_000 }));
+  unwrapOrThrow(registerSchema(db, TODO_SCHEMA));
+  const t0 = performance.now();
+  for (let i = 0; i < deltas.length; i += 1000)
+    unwrapOrThrow(applyDeltas(db, deltas.slice(i, i + 1000)));
+  rows.push({
+    name: "pull: deltas applied to LocalDB (pages of 1000)",
+    opsPerSec: rate(SYNC_ROWS, t0),
+    unit: "deltas",
+    note: "LWW against row states, then the table row",
+  });
+
+  log(`initial sync of ${SYNC_ROWS} rows from a checkpoint (in process)`);
+  const gateway = unwrapOrThrow(
+    await SyncGateway.open({ gatewayId: "bench", autoFlush: false, maxPushDeltas: 100_000 }),
+  );
+  unwrapOrThrow(await gateway.setSchema(TODO_SCHEMA));
+  for (let i = 0; i < deltas.length; i += 10_000)
+    unwrapOrThrow(
+      await gateway.handlePush({
+        clientId: "remote",
+        deltas: deltas.slice(i, i + 10_000),
+        lastSeenHlc: HLC_ZERO,
+      }),
+    );
+  const fresh = unwrapOrThrow(await LocalDB.open({ name: "fresh", persistDebounceMs: 3_600_000 }));
+  unwrapOrThrow(registerSchema(fresh, TODO_SCHEMA));
+  const sync = new SyncCoordinator({
+    db: fresh,
+    queue: new MemoryQueue(),
+    transport: new LocalTransport({ gateway, claims: { sub: "alice" } }),
+    clock: new HLC(),
+    clientId: "fresh",
+  });
+  const t1 = performance.now();
+  unwrapOrThrow(await sync.syncNow());
+  const seconds = (performance.now() - t1) / 1000;
+  const count =
+    unwrapOrThrow(fresh.query<{ n: number }>("SELECT count(*) AS n FROM todos"))[0]?.n ?? 0;
+  rows.push({
+    name: `initial sync: ${SYNC_ROWS / 1e3}k rows from a checkpoint to queryable`,
+    opsPerSec: count / seconds,
+    unit: "rows",
+    note: `${seconds.toFixed(1)} s`,
+  });
+}
+
+// Latency A -> B through the Node gateway with WebSocket notifications.
+{
+  log(`latency: ${LATENCY_ROUNDS} writes from A to B through the Node gateway`);
+  const dir = mkdtempSync(join(tmpdir(), "lakesync-bench-"));
+  const config = unwrapOrThrow(
+    loadConfig({ PORT: "0", LAKESYNC_DATA_DIR: dir, LAKESYNC_FLUSH_MAX_AGE_MS: "86400000" }),
+  );
+  const server = unwrapOrThrow(await startServer(config));
+  const token = await devToken(DEV_JWT_SECRET, "alice", false);
+  const client = async (id: string) => {
+    const db = unwrapOrThrow(await LocalDB.open({ name: id, persistDebounceMs: 3_600_000 }));
+    unwrapOrThrow(registerSchema(db, TODO_SCHEMA));
+    const queue = new MemoryQueue();
+    const clock = new HLC();
+    const transport = new HttpTransport({
+      baseUrl: server.url,
+      gatewayId: "todos",
+      token: () => token,
+    });
+    return {
+      db,
+      tracker: new SyncTracker({ db, queue, clock, clientId: id }),
+      sync: new SyncCoordinator({
+        db,
+        queue,
+        transport,
+        clock,
+        clientId: id,
+        intervalMs: 3_600_000,
+      }),
+    };
+  };
+  const a = await client("a");
+  const b = await client("b");
+  b.sync.start();
+  await new Promise((r) => setTimeout(r, 300));
+  const samples: number[] = [];
+  for (let i = 0; i < LATENCY_ROUNDS; i++) {
+    const id = `lat-${i}`;
+    const arrived = new Promise<void>((resolve) => {
+      const stop = b.db.watch<{ n: number }>(
+        "SELECT count(*) AS n FROM todos WHERE id = ?",
+        [id],
+        (r) => {
+          if ((r[0]?.n ?? 0) > 0) {
+            queueMicrotask(() => stop());
+            resolve();
+          }
+        },
+      );
+    });
+    const t0 = performance.now();
+    unwrapOrThrow(
+      await a.tracker.insert("todos", {
+        id,
+        title: "ping",
+        completed: false,
+        owner: "alice",
+        private: true,
+      }),
+    );
+    await a.sync.syncNow();
+    await arrived;
+    samples.push(performance.now() - t0);
+  }
+  b.sync.stop();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  samples.sort((x, y) => x - y);
+  const pct = (p: number) =>
+    samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? 0;
+  rows.push({
+    name: "write on A to row on B (HTTP push, WebSocket notify, pull)",
+    opsPerSec: 1000 / pct(0.5),
+    unit: "writes",
+    note: `p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (goals 5 ms, 25 ms); ${LATENCY_ROUNDS} rounds on loopback`,
+  });
+}
+
+process.stdout.write(table("client: writes, pulls, initial sync and latency", rows));
+// Debounced snapshot timers of the benchmark databases would keep the process alive.
+process.exit(0);
