@@ -53,6 +53,11 @@ const rate = (n: number, t0: number) => (n * 1000) / (performance.now() - t0);
   for (let i = 0; i < N; i++)
     raw.run("UPDATE todos SET title = ? WHERE id = ?", [`todo ${i} (edited)`, `r${i}`]);
   const rawUpdate = rate(N, t0);
+  const prepared = raw.prepare("INSERT INTO todos VALUES (?, ?, ?, ?)");
+  t0 = performance.now();
+  for (let i = 0; i < N; i++) prepared.run([`p${i}`, `todo ${i}`, 0, i % 5]);
+  const rawPrepared = rate(N, t0);
+  prepared.free();
 
   const db = unwrapOrThrow(await LocalDB.open({ name: "bench", persistDebounceMs: 3_600_000 }));
   unwrapOrThrow(registerSchema(db, schema));
@@ -90,6 +95,13 @@ const rate = (n: number, t0: number) => (n * 1000) / (performance.now() - t0);
       unit: "rows",
       baseline: "raw sql.js INSERT",
       note: "goal 0.5x",
+    },
+    { name: "raw sql.js INSERT, one prepared statement", opsPerSec: rawPrepared, unit: "rows" },
+    {
+      name: "SyncTracker.insert vs prepared raw INSERT",
+      opsPerSec: insert,
+      unit: "rows",
+      baseline: "raw sql.js INSERT, one prepared statement",
     },
     { name: "raw sql.js UPDATE", opsPerSec: rawUpdate, unit: "rows" },
     {

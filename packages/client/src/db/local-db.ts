@@ -3,7 +3,13 @@
  * The client's local SQLite database (sql.js), persisted as snapshots.
  */
 import { Err, Ok, type Result, type TableSchema } from "@lakesync/core";
-import initSqlJs, { type BindParams, type Database, type SqlJsConfig, type SqlValue } from "sql.js";
+import initSqlJs, {
+  type BindParams,
+  type Database,
+  type SqlJsConfig,
+  type SqlValue,
+  type Statement,
+} from "sql.js";
 import { LocalDBError } from "../errors.js";
 import { MemorySnapshotStore, type SnapshotStore } from "./snapshot-store.js";
 import { tablesReadBy } from "./sql-identifier.js";
@@ -52,6 +58,8 @@ export class LocalDB {
   readonly #debounceMs: number;
   readonly #watchers = new Set<Watcher>();
   readonly #changed = new Set<string>();
+  /** Prepared statements by SQL text: preparing costs more than running in sql.js. */
+  readonly #statements = new Map<string, Statement>();
   readonly #schemas = new Map<string, TableSchema>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #depth = 0;
@@ -92,7 +100,7 @@ export class LocalDB {
   exec(sql: string, params?: BindParams): Result<void, LocalDBError> {
     const result = this.#guard(`exec failed: ${sql.slice(0, 80)}`, () => {
       if (params === undefined) this.#db.exec(sql);
-      else this.#db.run(sql, params);
+      else this.#statement(sql).run(params);
     });
     this.#afterWrite();
     return result;
@@ -101,16 +109,37 @@ export class LocalDB {
   /** Runs a query and returns its rows as objects. */
   query<T extends object = SqlRow>(sql: string, params?: BindParams): Result<T[], LocalDBError> {
     return this.#guard(`query failed: ${sql.slice(0, 80)}`, () => {
-      const statement = this.#db.prepare(sql);
+      const statement = this.#statement(sql);
       try {
         if (params !== undefined) statement.bind(params);
         const rows: T[] = [];
         while (statement.step()) rows.push(statement.getAsObject() as T);
         return rows;
       } finally {
-        statement.free();
+        statement.reset();
       }
     });
+  }
+
+  /** A cached prepared statement (at most 128; the cache is emptied when full). */
+  #statement(sql: string): Statement {
+    const cached = this.#statements.get(sql);
+    if (cached) return cached;
+    if (this.#statements.size >= 128) this.#freeStatements();
+    const statement = this.#db.prepare(sql);
+    this.#statements.set(sql, statement);
+    return statement;
+  }
+
+  #freeStatements(): void {
+    for (const statement of this.#statements.values()) {
+      try {
+        statement.free();
+      } catch {
+        // Already released with its database.
+      }
+    }
+    this.#statements.clear();
   }
 
   /**
@@ -219,6 +248,7 @@ export class LocalDB {
     const saved = await this.persist();
     this.#closed = true;
     this.#watchers.clear();
+    this.#freeStatements();
     this.#db.close();
     return saved;
   }
