@@ -2,7 +2,10 @@ import { fileURLToPath } from "node:url";
 import { R2Adapter, type R2BucketLike } from "@lakesync/adapter";
 import { afterAll, describe } from "vitest";
 import { getPlatformProxy } from "wrangler";
-import { lakeConformance } from "../../../../packages/adapter/src/__tests__/lake-conformance.js";
+import {
+  lakeConformance,
+  prefixedLake,
+} from "../../../../packages/adapter/src/__tests__/lake-conformance.js";
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -19,20 +22,6 @@ describe("R2Adapter against local R2 in workerd", async () => {
   lakeConformance("R2Adapter", () => {
     run++;
     const inner = new R2Adapter(proxy.env.LAKE);
-    const p = `run${run}/`;
-    const bad = (k: string) => k === "" || k.startsWith("/") || k.startsWith("..");
-    return {
-      putObject: (k, d, t) => (bad(k) ? inner.putObject(k, d, t) : inner.putObject(p + k, d, t)),
-      getObject: (k) => inner.getObject(p + k),
-      headObject: (k) => inner.headObject(p + k),
-      listObjects: async (k) => {
-        const r = await inner.listObjects(p + k);
-        return r.ok
-          ? { ok: true, value: r.value.map((o) => ({ ...o, key: o.key.slice(p.length) })) }
-          : r;
-      },
-      deleteObject: (k) => inner.deleteObject(p + k),
-      deleteObjects: (ks) => inner.deleteObjects(ks.map((k) => p + k)),
-    };
+    return prefixedLake(inner, `run${run}/`);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryAdapter } from "../lake/memory-adapter.js";
 import { FileSystemAdapter } from "../node/fs-adapter.js";
 import { S3Adapter } from "../node/s3-adapter.js";
-import { lakeConformance } from "./lake-conformance.js";
+import { lakeConformance, prefixedLake } from "./lake-conformance.js";
 import { type LocalS3, startLocalS3 } from "./support/s3-server.js";
 
 const dirs: string[] = [];
@@ -44,20 +44,7 @@ lakeConformance(
       forcePathStyle: true,
       listApi: "v1",
     });
-    const p = `run${counter}/`;
-    const strip = <T extends { key: string }>(o: T) => ({ ...o, key: o.key.slice(p.length) });
-    const bad = (k: string) => k === "" || k.startsWith("/") || k.startsWith("..");
-    return {
-      putObject: (k, d, t) => (bad(k) ? inner.putObject(k, d, t) : inner.putObject(p + k, d, t)),
-      getObject: (k) => inner.getObject(p + k),
-      headObject: (k) => inner.headObject(p + k),
-      listObjects: async (k) => {
-        const r = await inner.listObjects(p + k);
-        return r.ok ? { ok: true, value: r.value.map(strip) } : r;
-      },
-      deleteObject: (k) => inner.deleteObject(p + k),
-      deleteObjects: (ks) => inner.deleteObjects(ks.map((k) => p + k)),
-    };
+    return prefixedLake(inner, `run${counter}/`);
   },
   () =>
     new S3Adapter({
