@@ -3,20 +3,19 @@
  * Push ingest in process, memory per buffered delta, and HTTP push throughput against a bare
  * hono route answering the same size body on the same Node server stack.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { serve } from "@hono/node-server";
 import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
 import { SyncGateway } from "@lakesync/gateway";
 import { encodeSyncPush, encodeSyncResponse, PROTO_CONTENT_TYPE } from "@lakesync/proto";
 import autocannon from "autocannon";
-import { Hono } from "hono";
-import { loadConfig } from "../apps/gateway-server/src/config.js";
+import { DEV_JWT_SECRET } from "../apps/gateway-server/src/config.js";
 import { devToken } from "../apps/gateway-server/src/dev-mode.js";
-import { startServer } from "../apps/gateway-server/src/server.js";
 import { type BenchRow, table } from "./harness.js";
 
 setFlagsFromString("--expose-gc");
@@ -148,41 +147,69 @@ async function cannon(url: string, token: string): Promise<number> {
   return result.requests.average;
 }
 
-{
-  log("bare hono route");
-  const app = new Hono();
-  const reply = new Uint8Array(responseSize);
-  app.post("/push", async (c) => {
-    await c.req.arrayBuffer();
-    return c.body(reply, 200, { "content-type": PROTO_CONTENT_TYPE });
+/** Runs a server script in its own process (the load generator keeps this one) and waits for its URL. */
+async function spawnServer(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@lakesync/source", "--import", "tsx", ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
   });
-  const bare = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((resolve) => bare.once("listening", resolve));
-  const port = (bare.address() as { port: number }).port;
-  const bareRate = await cannon(`http://127.0.0.1:${port}/push`, "none");
-  bare.close();
+  return { url, child };
+}
 
-  log("gateway push route (WAL with fsync)");
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+{
+  log("bare hono route (own process)");
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  const bare = await spawnServer([`${here}support/bare-server.ts`, String(responseSize)]);
+  const bareRate = await cannon(`${bare.url}/push`, "none");
+  await stopServer(bare.child);
+
+  log("gateway push route (own process, WAL with fsync)");
   const dir = mkdtempSync(join(tmpdir(), "lakesync-bench-"));
-  const config = unwrapOrThrow(loadConfig({ PORT: "0", LAKESYNC_DATA_DIR: dir }));
-  const server = unwrapOrThrow(await startServer(config));
-  const token = await devToken(config.jwtSecret ?? "", "bench", false);
-  const gatewayRate = await cannon(`${server.url}/sync/todos/push`, token);
-  await server.close();
+  const gateway = await spawnServer([`${here}../apps/gateway-server/src/main.ts`], {
+    PORT: "0",
+    LAKESYNC_DATA_DIR: dir,
+    LAKESYNC_FLUSH_MAX_AGE_MS: "86400000",
+    LAKESYNC_STATIC_DIR: join(dir, "none"),
+  });
+  const token = await devToken(DEV_JWT_SECRET, "bench", false);
+  const gatewayRate = await cannon(`${gateway.url}/sync/todos/push`, token);
+  await stopServer(gateway.child);
   rmSync(dir, { recursive: true, force: true });
   rows.push(
     {
       name: "bare hono route, same body sizes",
       opsPerSec: bareRate,
       unit: "requests",
-      note: "50 connections, 100-delta bodies",
+      note: "50 connections, 100-delta bodies; server in its own process",
     },
     {
       name: "POST /sync/:id/push (JWT, decode, merge, WAL fsync, ack)",
       opsPerSec: gatewayRate,
       unit: "requests",
       baseline: "bare hono route, same body sizes",
-      note: `${((gatewayRate * 100) / 1000).toFixed(1)}k deltas/s; the ${BODIES} bodies repeat, so later rounds take the dedup path`,
+      note: `${((gatewayRate * 100) / 1000).toFixed(1)}k deltas/s; group commit; the ${BODIES} bodies repeat, so later rounds take the dedup path`,
     },
   );
 }

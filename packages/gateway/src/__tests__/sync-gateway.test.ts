@@ -276,6 +276,75 @@ describe("SyncGateway durability", () => {
   });
 });
 
+describe("SyncGateway group commit", () => {
+  it("stores pushes that arrive together with one append, and acknowledges each", async () => {
+    const store = new MemoryGatewayStore();
+    let appends = 0;
+    const append = store.append.bind(store);
+    store.append = async (entries: readonly LogEntry[]) => {
+      appends++;
+      return append(entries);
+    };
+    const { gateway, clock } = await open({ store });
+    const pushes = [1, 2, 3, 4, 5].map((i) =>
+      gateway.handlePush({
+        clientId: `c${i}`,
+        deltas: [
+          delta({
+            rowId: `t${i}`,
+            clientId: `c${i}`,
+            hlc: hlcAt(clock, 0, i),
+            columns: { title: `#${i}` },
+          }),
+        ],
+        lastSeenHlc: HLC_ZERO,
+      }),
+    );
+    const acks = await Promise.all(pushes);
+    expect(acks.map((a) => a.ok && a.value.accepted)).toEqual([1, 1, 1, 1, 1]);
+    expect(appends).toBeLessThanOrEqual(2);
+    expect((await pullAll(gateway)).deltas.map((d) => d.rowId)).toEqual([
+      "t1",
+      "t2",
+      "t3",
+      "t4",
+      "t5",
+    ]);
+  });
+
+  it("a bad push in a group is refused alone; a store failure refuses the whole group and applies nothing", async () => {
+    const store = new MemoryGatewayStore();
+    const { gateway, clock } = await open({ store });
+    const good = (i: number) =>
+      gateway.handlePush({
+        clientId: "c",
+        deltas: [
+          delta({
+            rowId: `t${i}`,
+            clientId: "c",
+            hlc: hlcAt(clock, 0, i),
+            columns: { title: "x" },
+          }),
+        ],
+        lastSeenHlc: HLC_ZERO,
+      });
+    const bad = gateway.handlePush({
+      clientId: "c",
+      deltas: [delta({ rowId: "bad", clientId: "c", hlc: hlcAt(clock), columns: { nope: 1 } })],
+      lastSeenHlc: HLC_ZERO,
+    });
+    const [a, b, c] = await Promise.all([good(1), bad, good(2)]);
+    expect([a.ok, b.ok, c.ok]).toEqual([true, false, true]);
+    store.append = async () => Err(new LakeSyncError("IO", "disk full"));
+    const failed = await Promise.all([good(3), good(4)]);
+    expect(failed.map((r) => !r.ok && r.error.code)).toEqual([
+      "STORE_UNAVAILABLE",
+      "STORE_UNAVAILABLE",
+    ]);
+    expect(gateway.stats()).toMatchObject({ logEntries: 2, rows: 2 });
+  });
+});
+
 describe("SyncGateway flush", () => {
   it("writes one Parquet file per flush at deltas/{date}/{gateway}/{min}-{max}.parquet", async () => {
     const lake = new FakeLake();

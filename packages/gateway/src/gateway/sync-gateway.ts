@@ -80,6 +80,9 @@ export class SyncGateway {
   readonly #buffer = new DeltaBuffer();
   readonly #schemas: SchemaManager;
   readonly #pushes = new Serial();
+  readonly #waiting: { push: SyncPush; resolve: (r: Result<PushResult, LakeSyncError>) => void }[] =
+    [];
+  #drainQueued = false;
   readonly #flushes = new Serial();
   readonly #listeners = new Set<(n: SyncNotification) => void>();
   readonly #thresholds: FlushThresholds | undefined;
@@ -185,10 +188,84 @@ export class SyncGateway {
    * so a re-push is a no-op. On any `Err` nothing was applied.
    */
   handlePush(push: SyncPush, _claims: Claims = {}): Promise<Result<PushResult, LakeSyncError>> {
-    return this.#pushes.run(() => this.#push(push));
+    return new Promise((resolve) => {
+      this.#waiting.push({ push, resolve });
+      if (this.#drainQueued) return;
+      this.#drainQueued = true;
+      void this.#pushes.run(() => this.#drain());
+    });
   }
 
-  async #push(push: SyncPush): Promise<Result<PushResult, LakeSyncError>> {
+  /**
+   * Group commit: every push that arrived while the previous group was being made durable is
+   * merged in arrival order and stored with one `append` (one fsync), then each is acknowledged.
+   * If the store fails, none of the group is applied or acknowledged.
+   */
+  async #drain(): Promise<void> {
+    this.#drainQueued = false;
+    const group = this.#waiting.splice(0);
+    const overlay = new Map<RowKey, RowState>();
+    const accepted: LogEntry[] = [];
+    const members: { resolve: (r: Result<PushResult, LakeSyncError>) => void; count: number }[] =
+      [];
+    let schemasChanged = false;
+    for (const { push, resolve } of group) {
+      const checked = this.#check(push);
+      if (!checked.ok) {
+        resolve(checked);
+        continue;
+      }
+      schemasChanged ||= checked.value;
+      let count = 0;
+      for (const delta of push.deltas) {
+        const key = rowKey(delta.table, delta.rowId);
+        const before = overlay.get(key) ?? this.#rows.get(key) ?? EMPTY_ROW_STATE;
+        const after = applyToRowState(before, delta);
+        if (after === before) continue;
+        overlay.set(key, after);
+        accepted.push({ seq: this.#clock.now(), delta });
+        count++;
+      }
+      members.push({ resolve, count });
+    }
+    if (schemasChanged) {
+      const saved = await this.#store.putMeta(
+        META_SCHEMAS,
+        JSON.stringify(this.#schemas.snapshot()),
+      );
+      if (!saved.ok) {
+        for (const m of members) m.resolve(saved);
+        return;
+      }
+    }
+    if (accepted.length > 0) {
+      const durable = await this.#store.append(accepted);
+      if (!durable.ok) {
+        const error = new LakeSyncError(
+          "STORE_UNAVAILABLE",
+          `could not make the push durable: ${durable.error.message}`,
+          { cause: durable.error },
+        );
+        for (const m of members) m.resolve(Err(error));
+        return;
+      }
+      for (const [key, state] of overlay) this.#rows.set(key, state);
+      this.#log.append(accepted);
+      this.#buffer.append(accepted, this.#now());
+      this.#notify(accepted);
+      if (
+        this.#flushOnPush &&
+        this.#thresholds &&
+        this.#buffer.byteSize >= this.#thresholds.maxBytes
+      )
+        void this.tick();
+    }
+    const serverHlc = this.#clock.now();
+    for (const m of members) m.resolve(Ok({ serverHlc, accepted: m.count }));
+  }
+
+  /** Checks one push (size, client ids, schemas, drift); `Ok(true)` when schemas grew. */
+  #check(push: SyncPush): Result<boolean, LakeSyncError> {
     if (this.#closed)
       return Err(new LakeSyncError("GATEWAY_CLOSED", "the gateway is shutting down"));
     if (push.deltas.length > this.#maxPush)
@@ -208,56 +285,16 @@ export class SyncGateway {
       if (delta.op !== "DELETE" && delta.columns.length === 0)
         return Err(new ValidationError(`delta ${delta.deltaId} (${delta.op}) carries no columns`));
     }
-    const checked = this.#schemas.check(push.deltas);
-    if (!checked.ok) return checked;
-    if (checked.value) {
-      const saved = await this.#store.putMeta(
-        META_SCHEMAS,
-        JSON.stringify(this.#schemas.snapshot()),
-      );
-      if (!saved.ok) return saved;
-    }
-    // The drift check only needs the newest stamp of the batch.
+    // The drift check only needs the newest stamp of the batch; it runs before the schema check
+    // so a refused push never grows the schemas (advancing the clock is harmless).
     let newest: HLCTimestamp | undefined;
-    for (const delta of push.deltas) if (newest === undefined || delta.hlc > newest) newest = delta.hlc;
+    for (const delta of push.deltas)
+      if (newest === undefined || delta.hlc > newest) newest = delta.hlc;
     if (newest !== undefined) {
       const seen = this.#clock.recv(newest);
       if (!seen.ok) return Err(seen.error);
     }
-    const overlay = new Map<RowKey, RowState>();
-    const accepted: LogEntry[] = [];
-    for (const delta of push.deltas) {
-      const key = rowKey(delta.table, delta.rowId);
-      const before = overlay.get(key) ?? this.#rows.get(key) ?? EMPTY_ROW_STATE;
-      const after = applyToRowState(before, delta);
-      if (after === before) continue;
-      overlay.set(key, after);
-      accepted.push({ seq: this.#clock.now(), delta });
-    }
-    if (accepted.length > 0) {
-      const durable = await this.#store.append(accepted);
-      if (!durable.ok)
-        return Err(
-          new LakeSyncError(
-            "STORE_UNAVAILABLE",
-            `could not make the push durable: ${durable.error.message}`,
-            {
-              cause: durable.error,
-            },
-          ),
-        );
-      for (const [key, state] of overlay) this.#rows.set(key, state);
-      this.#log.append(accepted);
-      this.#buffer.append(accepted, this.#now());
-      this.#notify(accepted);
-      if (
-        this.#flushOnPush &&
-        this.#thresholds &&
-        this.#buffer.byteSize >= this.#thresholds.maxBytes
-      )
-        void this.tick();
-    }
-    return Ok({ serverHlc: this.#clock.now(), accepted: accepted.length });
+    return this.#schemas.check(push.deltas);
   }
 
   /**
