@@ -231,6 +231,11 @@ export class LocalDB {
     return () => this.#watchers.delete(watcher);
   }
 
+  /** True while changes wait for the debounced snapshot. */
+  get hasUnsavedChanges(): boolean {
+    return this.#timer !== undefined;
+  }
+
   /** Writes a snapshot now, waiting for any write already under way. */
   persist(): Promise<Result<void, LocalDBError>> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);

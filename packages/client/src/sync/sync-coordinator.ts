@@ -280,6 +280,12 @@ export class SyncCoordinator {
         return sent;
       }
       clock.recv(sent.value.serverHlc);
+      // Entries leave the outbox only once the local snapshot holds them too, so a reload
+      // right after the acknowledgement cannot show an older database with an empty outbox.
+      if (this.#o.db.hasUnsavedChanges) {
+        const saved = await this.#o.db.persist();
+        if (!saved.ok) return saved;
+      }
       const acked = await queue.ack(ids);
       if (!acked.ok) return acked;
     }
