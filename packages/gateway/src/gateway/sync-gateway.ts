@@ -204,7 +204,7 @@ export class SyncGateway {
   async #drain(): Promise<void> {
     this.#drainQueued = false;
     const group = this.#waiting.splice(0);
-    const overlay = new Map<RowKey, RowState>();
+    const overlay = new Map<RowKey, { table: string; rowId: string; state: RowState }>();
     const accepted: LogEntry[] = [];
     const members: { resolve: (r: Result<PushResult, LakeSyncError>) => void; count: number }[] =
       [];
@@ -219,10 +219,11 @@ export class SyncGateway {
       let count = 0;
       for (const delta of push.deltas) {
         const key = rowKey(delta.table, delta.rowId);
-        const before = overlay.get(key) ?? this.#rows.get(key) ?? EMPTY_ROW_STATE;
+        const before =
+          overlay.get(key)?.state ?? this.#rows.get(delta.table, delta.rowId) ?? EMPTY_ROW_STATE;
         const after = applyToRowState(before, delta);
         if (after === before) continue;
-        overlay.set(key, after);
+        overlay.set(key, { table: delta.table, rowId: delta.rowId, state: after });
         accepted.push({ seq: this.#clock.now(), delta });
         count++;
       }
@@ -249,7 +250,7 @@ export class SyncGateway {
         for (const m of members) m.resolve(Err(error));
         return;
       }
-      for (const [key, state] of overlay) this.#rows.set(key, state);
+      for (const { table, rowId, state } of overlay.values()) this.#rows.set(table, rowId, state);
       this.#log.append(accepted);
       this.#buffer.append(accepted, this.#now());
       this.#notify(accepted);

@@ -9,42 +9,54 @@ import {
   materialiseRow,
   type Row,
   type RowDelta,
-  type RowKey,
   type RowState,
-  rowKey,
   setOwn,
 } from "@lakesync/core";
 
 /**
- * Row states keyed by {@link RowKey}, with O(1) lookup. Applying a delta reports whether it
- * changed anything, so obsolete deltas (every column already newer) need not be logged again.
+ * Row states by table, then row id, with O(1) lookup. Nested maps rather than one map of
+ * composite keys: the row id strings are shared with the deltas, so a row costs no extra key.
+ * Applying a delta reports whether it changed anything, so obsolete deltas (every column
+ * already newer) need not be logged again.
  */
 export class RowIndex {
-  readonly #rows = new Map<RowKey, RowState>();
+  readonly #tables = new Map<string, Map<string, RowState>>();
+  #size = 0;
 
   /** Number of rows ever written (including deleted ones). */
   get size(): number {
-    return this.#rows.size;
+    return this.#size;
   }
 
   /** Folds a delta into its row; true when the row's state changed. */
   apply(delta: RowDelta): boolean {
-    const key = rowKey(delta.table, delta.rowId);
-    const before = this.#rows.get(key) ?? EMPTY_ROW_STATE;
+    const before = this.get(delta.table, delta.rowId) ?? EMPTY_ROW_STATE;
     const after = applyToRowState(before, delta);
     if (after === before) return false;
-    this.#rows.set(key, after);
+    this.set(delta.table, delta.rowId, after);
     return true;
   }
 
-  /** The state stored under a key, if any. */
-  get(key: RowKey): RowState | undefined {
-    return this.#rows.get(key);
+  /** The merged state of a row, if it was ever written. */
+  get(table: string, rowId: string): RowState | undefined {
+    return this.#tables.get(table)?.get(rowId);
   }
 
-  /** Replaces the state stored under a key. */
-  set(key: RowKey, state: RowState): void {
-    this.#rows.set(key, state);
+  /** Replaces the state of a row. */
+  set(table: string, rowId: string, state: RowState): void {
+    let rows = this.#tables.get(table);
+    if (!rows) {
+      rows = new Map();
+      this.#tables.set(table, rows);
+    }
+    if (!rows.has(rowId)) this.#size++;
+    rows.set(rowId, state);
+  }
+
+  /** The row an application sees, or `null` when it is absent or deleted. */
+  row(table: string, rowId: string): Row | null {
+    const state = this.get(table, rowId);
+    return state ? materialiseRow(state) : null;
   }
 
   /**
@@ -52,31 +64,16 @@ export class RowIndex {
    * a row by, so the deletion of a row a client could see reaches that client.
    */
   values(table: string, rowId: string): Row | null {
-    const state = this.#rows.get(rowKey(table, rowId));
+    const state = this.get(table, rowId);
     if (!state) return null;
     const row: Record<string, ColumnValue> = {};
     for (const [name, cell] of Object.entries(state.columns)) setOwn(row, name, cell.value);
     return row;
   }
 
-  /** The merged state of a row, if it was ever written. */
-  state(table: string, rowId: string): RowState | undefined {
-    return this.#rows.get(rowKey(table, rowId));
-  }
-
-  /** The row an application sees, or `null` when it is absent or deleted. */
-  row(table: string, rowId: string): Row | null {
-    const state = this.#rows.get(rowKey(table, rowId));
-    return state ? materialiseRow(state) : null;
-  }
-
-  /** Every row state with its table and id, in insertion order. */
+  /** Every row state with its table and id, table by table. */
   *entries(): IterableIterator<{ table: string; rowId: string; state: RowState }> {
-    for (const [key, state] of this.#rows) {
-      const colon = key.indexOf(":");
-      const length = Number(key.slice(0, colon));
-      const table = key.slice(colon + 1, colon + 1 + length);
-      yield { table, rowId: key.slice(colon + 2 + length), state };
-    }
+    for (const [table, rows] of this.#tables)
+      for (const [rowId, state] of rows) yield { table, rowId, state };
   }
 }
