@@ -87,7 +87,7 @@ const rate = (n: number, t0: number) => (n * 1000) / (performance.now() - t0);
       name: "raw sql.js INSERT",
       opsPerSec: rawInsert,
       unit: "rows",
-      note: `${N / 1e3}k rows, one statement each`,
+      note: `${N / 1e3}k rows, one db.run each, sql.js defaults (LocalDB keeps its journal in memory)`,
     },
     {
       name: "SyncTracker.insert (row, row state, delta id, outbox)",
