@@ -2,7 +2,7 @@
  * @module wal-store
  * A gateway store on an append-only write-ahead log file, for the Node host.
  */
-import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import {
@@ -12,14 +12,24 @@ import {
   LakeSyncError,
   Ok,
   type Result,
+  type RowDelta,
   toHLC,
 } from "@lakesync/core";
-import type { GatewayStore, LogEntry, StoredGatewayState } from "@lakesync/gateway";
+import type {
+  CompactionSnapshot,
+  GatewayStore,
+  LogEntry,
+  StoredGatewayState,
+} from "@lakesync/gateway";
 import { decodeSyncPush, encodeSyncPush } from "@lakesync/proto";
 
 const ENTRIES = 1;
 const FLUSHED = 2;
 const META = 3;
+/** A chunk of merged rows written by a compaction (folded into the row index, not the log). */
+const ROWS = 4;
+/** The horizon written by a compaction. */
+const HORIZON = 5;
 const HEADER = 9; // u32 length, u32 crc32 (of type + payload), u8 type
 
 /** Options for {@link WalGatewayStore}. */
@@ -98,6 +108,8 @@ export class WalGatewayStore implements GatewayStore {
     }
     const entries: LogEntry[] = [];
     const meta = new Map<string, string>();
+    const rows: RowDelta[] = [];
+    let horizon: HLCTimestamp | undefined;
     let flushedThrough: HLCTimestamp = HLC_ZERO;
     let offset = 0;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -108,6 +120,18 @@ export class WalGatewayStore implements GatewayStore {
       if (crc32(bytes.subarray(offset + 8, end)) !== view.getUint32(offset + 4, false)) break;
       const type = bytes[offset + 8];
       const payload = bytes.subarray(offset + HEADER, end);
+      if (type === ROWS) {
+        if (!readRows(payload, rows).ok) break;
+        offset = end;
+        continue;
+      }
+      if (type === HORIZON) {
+        const read = readHorizon(payload);
+        if (!read.ok) break;
+        horizon = read.value;
+        offset = end;
+        continue;
+      }
       const applied = applyRecord(type, payload, entries, meta);
       if (!applied.ok) break;
       if (applied.value !== undefined && applied.value > flushedThrough)
@@ -120,7 +144,13 @@ export class WalGatewayStore implements GatewayStore {
     } catch (cause) {
       return Err(storeError(`cannot open ${this.#path}`, cause));
     }
-    return Ok({ entries, flushedThrough, meta });
+    return Ok({
+      entries,
+      flushedThrough,
+      meta,
+      ...(rows.length > 0 ? { rows } : {}),
+      ...(horizon === undefined ? {} : { horizon }),
+    });
   }
 
   async append(entries: readonly LogEntry[]): Promise<Result<void, LakeSyncError>> {
@@ -146,6 +176,67 @@ export class WalGatewayStore implements GatewayStore {
     return this.#write(record(META, payload));
   }
 
+  /**
+   * Writes the snapshot to a new file (meta, watermark, horizon, merged rows, retained entries),
+   * fsyncs it, renames it over the log and fsyncs the directory: a crash at any point leaves the
+   * old log or the new one, whole.
+   */
+  async compact(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>> {
+    const parts: Uint8Array[] = [];
+    const encoder = new TextEncoder();
+    for (const [key, value] of snapshot.meta) {
+      const k = encoder.encode(key);
+      const v = encoder.encode(value);
+      const payload = new Uint8Array(2 + k.byteLength + v.byteLength);
+      new DataView(payload.buffer).setUint16(0, k.byteLength, false);
+      payload.set(k, 2);
+      payload.set(v, 2 + k.byteLength);
+      parts.push(record(META, payload));
+    }
+    const seqPayload = (seq: HLCTimestamp) => {
+      const payload = new Uint8Array(8);
+      new DataView(payload.buffer).setBigUint64(0, seq, false);
+      return payload;
+    };
+    parts.push(record(FLUSHED, seqPayload(snapshot.flushedThrough)));
+    parts.push(record(HORIZON, seqPayload(snapshot.horizon)));
+    for (let i = 0; i < snapshot.rows.length; i += 10_000) {
+      const encoded = encodeSyncPush({
+        clientId: "wal",
+        deltas: snapshot.rows.slice(i, i + 10_000),
+        lastSeenHlc: HLC_ZERO,
+      });
+      if (!encoded.ok) return encoded;
+      parts.push(record(ROWS, encoded.value));
+    }
+    for (let i = 0; i < snapshot.entries.length; i += 10_000) {
+      const payload = entriesPayload(snapshot.entries.slice(i, i + 10_000));
+      if (!payload.ok) return payload;
+      parts.push(record(ENTRIES, payload.value));
+    }
+    const next = `${this.#path}.compact`;
+    try {
+      const handle = await open(next, "w");
+      try {
+        for (const part of parts) await handle.write(part);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.#handle?.close();
+      this.#handle = undefined;
+      await rename(next, this.#path);
+      const dir = await open(this.#dir, "r");
+      await dir.sync().catch(() => undefined);
+      await dir.close();
+      this.#handle = await open(this.#path, "a+");
+      return Ok(undefined);
+    } catch (cause) {
+      if (!this.#handle) this.#handle = await open(this.#path, "a+").catch(() => undefined);
+      return Err(storeError(`cannot compact ${this.#path}`, cause));
+    }
+  }
+
   async close(): Promise<void> {
     const handle = this.#handle;
     this.#handle = undefined;
@@ -167,6 +258,19 @@ export class WalGatewayStore implements GatewayStore {
       return Err(storeError(`cannot write ${this.#path}`, cause));
     }
   }
+}
+
+function readRows(payload: Uint8Array, rows: RowDelta[]): Result<undefined, LakeSyncError> {
+  const push = decodeSyncPush(payload);
+  if (!push.ok) return Err(storeError("bad rows record"));
+  for (const delta of push.value.deltas) rows.push(delta);
+  return Ok(undefined);
+}
+
+function readHorizon(payload: Uint8Array): Result<HLCTimestamp | undefined, LakeSyncError> {
+  if (payload.byteLength !== 8) return Err(storeError("bad horizon record"));
+  const horizon = toHLC(new DataView(payload.buffer, payload.byteOffset, 8).getBigUint64(0, false));
+  return horizon.ok ? Ok(horizon.value) : Err(storeError("bad horizon record"));
 }
 
 function applyRecord(

@@ -4,13 +4,23 @@
  */
 import { type ColumnDelta, deltaId, type RowDelta, type RowState } from "@lakesync/core";
 
+/** The id of snapshot deltas that are never served (compaction): hashing them would be wasted. */
+const NO_ID = "0".repeat(64);
+
 /**
  * One UPDATE per distinct write (HLC and client) that still holds a column, plus a DELETE for
  * the tombstone if there is one. Applying them to an empty replica, in any order, yields
  * `state` again, per-column HLCs included — unlike a flat row with one HLC, which would let a
  * stale write win later.
  */
-export function rowStateToDeltas(table: string, rowId: string, state: RowState): RowDelta[] {
+export function rowStateToDeltas(
+  table: string,
+  rowId: string,
+  state: RowState,
+  options: { readonly ids?: boolean } = {},
+): RowDelta[] {
+  const withIds = options.ids ?? true;
+  const id = (input: Parameters<typeof deltaId>[0]) => (withIds ? deltaId(input) : NO_ID);
   const groups = new Map<
     string,
     { hlc: RowDelta["hlc"]; clientId: string; columns: ColumnDelta[] }
@@ -26,8 +36,15 @@ export function rowStateToDeltas(table: string, rowId: string, state: RowState):
   }
   const out: RowDelta[] = [];
   for (const { hlc, clientId, columns } of groups.values()) {
-    const id = deltaId({ clientId, hlc, table, rowId, columns });
-    out.push({ op: "UPDATE", table, rowId, clientId, columns, hlc, deltaId: id });
+    out.push({
+      op: "UPDATE",
+      table,
+      rowId,
+      clientId,
+      columns,
+      hlc,
+      deltaId: id({ clientId, hlc, table, rowId, columns }),
+    });
   }
   if (state.deleted) {
     const { hlc, clientId } = state.deleted;
@@ -38,7 +55,7 @@ export function rowStateToDeltas(table: string, rowId: string, state: RowState):
       clientId,
       columns: [],
       hlc,
-      deltaId: deltaId({ clientId, hlc, table, rowId, columns: [] }),
+      deltaId: id({ clientId, hlc, table, rowId, columns: [] }),
     });
   }
   return out;

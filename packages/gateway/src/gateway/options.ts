@@ -50,6 +50,11 @@ export interface SyncGatewayOptions {
    * 1,000,000.
    */
   readonly logRetention?: number;
+  /**
+   * Compact the store (when it supports it) once this many log entries were dropped from
+   * memory since the last compaction. Defaults to 100,000.
+   */
+  readonly compactAfterTrimmed?: number;
   /** Byte budget of one checkpoint chunk. Defaults to 16 MiB. */
   readonly checkpointBudgetBytes?: number;
 }

@@ -14,6 +14,7 @@ import {
   LakeSyncError,
   Ok,
   type Result,
+  type RowDelta,
   type RowKey,
   type RowState,
   rowKey,
@@ -31,6 +32,7 @@ import type {
 } from "@lakesync/proto";
 import { DeltaBuffer, type FlushThresholds } from "../buffer/delta-buffer.js";
 import { buildCheckpoint, DEFAULT_CHECKPOINT_BUDGET } from "../checkpoint/build-checkpoint.js";
+import { rowStateToDeltas } from "../checkpoint/row-state-deltas.js";
 import type { FlushTarget } from "../flush/flush-target.js";
 import { type FlushReport, writeFlush } from "../flush/write-flush.js";
 import { ChangeLog } from "../log/change-log.js";
@@ -93,6 +95,8 @@ export class SyncGateway {
   readonly #maxPull: number;
   readonly #defaultPull: number;
   readonly #retention: number;
+  readonly #compactEvery: number;
+  #trimmedSinceCompaction = 0;
   readonly #budget: number;
   #rules: SyncRules | undefined;
   #failures = 0;
@@ -131,6 +135,7 @@ export class SyncGateway {
     this.#maxPull = options.maxPullDeltas ?? 10_000;
     this.#defaultPull = Math.min(options.defaultPullDeltas ?? 1_000, this.#maxPull);
     this.#retention = options.logRetention ?? 1_000_000;
+    this.#compactEvery = options.compactAfterTrimmed ?? 100_000;
     this.#budget = options.checkpointBudgetBytes ?? DEFAULT_CHECKPOINT_BUDGET;
     this.#rules = options.syncRules;
   }
@@ -171,6 +176,8 @@ export class SyncGateway {
       gateway.#rules = rules.value;
     }
     const now = gateway.#now();
+    for (const delta of loaded.value.rows ?? []) gateway.#rows.apply(delta);
+    if (loaded.value.horizon !== undefined) gateway.#log.restoreHorizon(loaded.value.horizon);
     for (const entry of entries) gateway.#rows.apply(entry.delta);
     gateway.#log.append(entries);
     gateway.#buffer.append(
@@ -424,6 +431,11 @@ export class SyncGateway {
     this.#flushedThrough = through;
     this.#buffer.commit(through, this.#now());
     this.#trimLog();
+    if (this.#store.compact && this.#trimmedSinceCompaction >= this.#compactEvery) {
+      const compacted = await this.compact();
+      if (!compacted.ok)
+        this.#lastFlushError = `compaction failed (retried after the next flush): ${compacted.error.message}`;
+    }
     this.#failures = 0;
     this.#retryAt = 0;
     this.#lastFlushError = undefined;
@@ -517,11 +529,42 @@ export class SyncGateway {
     const excess = this.#log.length - this.#retention;
     if (excess <= 0) return;
     let through: HLCTimestamp | undefined;
-    let i = 0;
+    let count = 0;
     for (const entry of this.#log.after(this.#log.horizon)) {
-      if (i++ >= excess || entry.seq > this.#flushedThrough) break;
+      if (count >= excess || entry.seq > this.#flushedThrough) break;
       through = entry.seq;
+      count++;
     }
-    if (through !== undefined) this.#log.trim(through);
+    if (through !== undefined) {
+      this.#log.trim(through);
+      this.#trimmedSinceCompaction += count;
+    }
+  }
+
+  /**
+   * Rewrites the store as the merged rows plus the retained log, so it stops growing with
+   * history (a store without `compact` is left alone). Runs between pushes.
+   */
+  compact(): Promise<Result<void, LakeSyncError>> {
+    return this.#pushes.run(async () => {
+      const compact = this.#store.compact?.bind(this.#store);
+      if (!compact) return Ok(undefined);
+      const rows: RowDelta[] = [];
+      for (const { table, rowId, state } of this.#rows.entries())
+        for (const delta of rowStateToDeltas(table, rowId, state, { ids: false })) rows.push(delta);
+      const entries = [...this.#log.after(this.#log.horizon)];
+      const meta = new Map<string, string>();
+      if (this.#rules) meta.set(META_RULES, JSON.stringify(this.#rules));
+      meta.set(META_SCHEMAS, JSON.stringify(this.#schemas.snapshot()));
+      const done = await compact({
+        rows,
+        entries,
+        horizon: this.#log.horizon,
+        flushedThrough: this.#flushedThrough,
+        meta,
+      });
+      if (done.ok) this.#trimmedSinceCompaction = 0;
+      return done;
+    });
   }
 }

@@ -76,6 +76,11 @@ export class ChangeLog {
     return { entries: out, cursor, hasMore: i < this.#entries.length };
   }
 
+  /** Sets the horizon of a log restored from a compacted store (only upwards). */
+  restoreHorizon(horizon: HLCTimestamp): void {
+    if (horizon > this.#horizon) this.#horizon = horizon;
+  }
+
   /** Drops every entry with `seq <= through`; the horizon moves up to `through`. */
   trim(through: HLCTimestamp): void {
     const cut = this.#firstAfter(through);

@@ -2,7 +2,7 @@
  * @module store/gateway-store
  * Where a gateway makes accepted deltas durable before acknowledging them.
  */
-import type { HLCTimestamp, LakeSyncError, Result } from "@lakesync/core";
+import type { HLCTimestamp, LakeSyncError, Result, RowDelta } from "@lakesync/core";
 import type { LogEntry } from "../log/log-entry.js";
 
 /** What a store holds when a gateway starts. */
@@ -12,6 +12,21 @@ export interface StoredGatewayState {
   /** Entries up to this seq have been flushed. */
   readonly flushedThrough: HLCTimestamp;
   /** Small named documents (sync rules, schemas). */
+  readonly meta: ReadonlyMap<string, string>;
+  /**
+   * After a compaction: the merged rows as deltas (folded into the row index, never served by
+   * pulls) and the horizon (pulls from an older cursor get `CURSOR_EXPIRED`).
+   */
+  readonly rows?: readonly RowDelta[];
+  readonly horizon?: HLCTimestamp;
+}
+
+/** Everything a compacted store must keep. */
+export interface CompactionSnapshot {
+  readonly rows: readonly RowDelta[];
+  readonly entries: readonly LogEntry[];
+  readonly horizon: HLCTimestamp;
+  readonly flushedThrough: HLCTimestamp;
   readonly meta: ReadonlyMap<string, string>;
 }
 
@@ -28,6 +43,11 @@ export interface GatewayStore {
   append(entries: readonly LogEntry[]): Promise<Result<void, LakeSyncError>>;
   markFlushed(through: HLCTimestamp): Promise<Result<void, LakeSyncError>>;
   putMeta(key: string, value: string): Promise<Result<void, LakeSyncError>>;
+  /**
+   * Optional: replaces everything stored with `snapshot` (atomically: a crash leaves either the
+   * old store or the new one), so the store stops growing with history.
+   */
+  compact?(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>>;
   /** Releases files or handles; the store is unusable afterwards. */
   close(): Promise<void>;
 }

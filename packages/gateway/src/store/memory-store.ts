@@ -2,9 +2,16 @@
  * @module store/memory-store
  * A gateway store that lives in memory: for tests and ephemeral gateways.
  */
-import { HLC_ZERO, type HLCTimestamp, type LakeSyncError, Ok, type Result } from "@lakesync/core";
+import {
+  HLC_ZERO,
+  type HLCTimestamp,
+  type LakeSyncError,
+  Ok,
+  type Result,
+  type RowDelta,
+} from "@lakesync/core";
 import type { LogEntry } from "../log/log-entry.js";
-import type { GatewayStore, StoredGatewayState } from "./gateway-store.js";
+import type { CompactionSnapshot, GatewayStore, StoredGatewayState } from "./gateway-store.js";
 
 /**
  * Keeps everything in memory. Two gateways built over the same instance one after the other
@@ -14,12 +21,18 @@ export class MemoryGatewayStore implements GatewayStore {
   #entries: LogEntry[] = [];
   #flushedThrough: HLCTimestamp = HLC_ZERO;
   readonly #meta = new Map<string, string>();
+  #rows: readonly RowDelta[] | undefined;
+  #horizon: HLCTimestamp | undefined;
+  /** How many times the store was compacted (for tests). */
+  compactions = 0;
 
   async load(): Promise<Result<StoredGatewayState, LakeSyncError>> {
     return Ok({
       entries: this.#entries.slice(),
       flushedThrough: this.#flushedThrough,
       meta: new Map(this.#meta),
+      ...(this.#rows ? { rows: this.#rows } : {}),
+      ...(this.#horizon === undefined ? {} : { horizon: this.#horizon }),
     });
   }
 
@@ -35,6 +48,17 @@ export class MemoryGatewayStore implements GatewayStore {
 
   async putMeta(key: string, value: string): Promise<Result<void, LakeSyncError>> {
     this.#meta.set(key, value);
+    return Ok(undefined);
+  }
+
+  async compact(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>> {
+    this.#rows = snapshot.rows;
+    this.#entries = [...snapshot.entries];
+    this.#horizon = snapshot.horizon;
+    this.#flushedThrough = snapshot.flushedThrough;
+    this.#meta.clear();
+    for (const [k, v] of snapshot.meta) this.#meta.set(k, v);
+    this.compactions++;
     return Ok(undefined);
   }
 
