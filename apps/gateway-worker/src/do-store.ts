@@ -9,9 +9,15 @@ import {
   LakeSyncError,
   Ok,
   type Result,
+  type RowDelta,
   toHLC,
 } from "@lakesync/core";
-import type { GatewayStore, LogEntry, StoredGatewayState } from "@lakesync/gateway";
+import type {
+  CompactionSnapshot,
+  GatewayStore,
+  LogEntry,
+  StoredGatewayState,
+} from "@lakesync/gateway";
 import { decodeSyncPush, encodeSyncPush } from "@lakesync/proto";
 
 /** The part of `DurableObjectStorage` the store uses. */
@@ -20,6 +26,7 @@ export interface SqlStorageLike {
 }
 
 const FLUSHED = "flushed-through";
+const HORIZON = "horizon";
 
 function failure(message: string, cause?: unknown): LakeSyncError {
   return new LakeSyncError("STORE_UNAVAILABLE", message, cause === undefined ? {} : { cause });
@@ -47,6 +54,15 @@ export class DurableObjectGatewayStore implements GatewayStore {
       this.#sql.exec(
         "CREATE TABLE IF NOT EXISTS lakesync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
       );
+      this.#sql.exec(
+        "CREATE TABLE IF NOT EXISTS lakesync_rows (id INTEGER PRIMARY KEY AUTOINCREMENT, deltas BLOB NOT NULL)",
+      );
+      const rows: RowDelta[] = [];
+      for (const row of this.#sql.exec("SELECT deltas FROM lakesync_rows ORDER BY id").toArray()) {
+        const chunk = decodeSyncPush(new Uint8Array(row.deltas as ArrayBuffer));
+        if (!chunk.ok) return Err(failure("a stored row snapshot is corrupt", chunk.error));
+        for (const delta of chunk.value.deltas) rows.push(delta);
+      }
       const entries: LogEntry[] = [];
       for (const row of this.#sql
         .exec("SELECT seqs, deltas FROM lakesync_batches ORDER BY id")
@@ -64,11 +80,15 @@ export class DurableObjectGatewayStore implements GatewayStore {
       const meta = new Map<string, string>();
       for (const row of this.#sql.exec("SELECT key, value FROM lakesync_meta").toArray())
         meta.set(String(row.key), String(row.value));
-      const flushedText = meta.get(FLUSHED);
-      meta.delete(FLUSHED);
-      const flushed =
-        flushedText && /^\d{1,20}$/.test(flushedText) ? toHLC(BigInt(flushedText)) : Ok(HLC_ZERO);
-      return Ok({ entries, flushedThrough: flushed.ok ? flushed.value : HLC_ZERO, meta });
+      const flushed = readSeq(meta, FLUSHED);
+      const horizon = readSeq(meta, HORIZON);
+      return Ok({
+        entries,
+        flushedThrough: flushed ?? HLC_ZERO,
+        meta,
+        ...(rows.length > 0 ? { rows } : {}),
+        ...(horizon === undefined ? {} : { horizon }),
+      });
     } catch (cause) {
       return Err(failure("cannot read Durable Object storage", cause));
     }
@@ -76,20 +96,13 @@ export class DurableObjectGatewayStore implements GatewayStore {
 
   async append(entries: readonly LogEntry[]): Promise<Result<void, LakeSyncError>> {
     if (entries.length === 0) return Ok(undefined);
-    const deltas = encodeSyncPush({
-      clientId: "store",
-      deltas: entries.map((e) => e.delta),
-      lastSeenHlc: HLC_ZERO,
-    });
-    if (!deltas.ok) return deltas;
-    const seqs = new Uint8Array(entries.length * 8);
-    const view = new DataView(seqs.buffer);
-    for (const [i, entry] of entries.entries()) view.setBigUint64(i * 8, entry.seq, false);
+    const batch = encodeBatch(entries);
+    if (!batch.ok) return batch;
     try {
       this.#sql.exec(
         "INSERT INTO lakesync_batches (seqs, deltas) VALUES (?, ?)",
-        seqs.buffer,
-        deltas.value.slice().buffer,
+        batch.value.seqs,
+        batch.value.deltas,
       );
       return Ok(undefined);
     } catch (cause) {
@@ -114,5 +127,73 @@ export class DurableObjectGatewayStore implements GatewayStore {
     }
   }
 
+  /**
+   * Replaces the stored batches by the snapshot. Every statement runs synchronously, without an
+   * await in between, so the Durable Object commits them as one atomic write.
+   */
+  async compact(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>> {
+    const rowChunks: ArrayBuffer[] = [];
+    for (let i = 0; i < snapshot.rows.length; i += 10_000) {
+      const encoded = encodeSyncPush({
+        clientId: "store",
+        deltas: snapshot.rows.slice(i, i + 10_000),
+        lastSeenHlc: HLC_ZERO,
+      });
+      if (!encoded.ok) return encoded;
+      rowChunks.push(encoded.value.slice().buffer);
+    }
+    const batches: { seqs: ArrayBuffer; deltas: ArrayBuffer }[] = [];
+    for (let i = 0; i < snapshot.entries.length; i += 10_000) {
+      const batch = encodeBatch(snapshot.entries.slice(i, i + 10_000));
+      if (!batch.ok) return batch;
+      batches.push(batch.value);
+    }
+    try {
+      this.#sql.exec("DELETE FROM lakesync_batches");
+      this.#sql.exec("DELETE FROM lakesync_rows");
+      this.#sql.exec("DELETE FROM lakesync_meta");
+      for (const chunk of rowChunks)
+        this.#sql.exec("INSERT INTO lakesync_rows (deltas) VALUES (?)", chunk);
+      for (const b of batches)
+        this.#sql.exec(
+          "INSERT INTO lakesync_batches (seqs, deltas) VALUES (?, ?)",
+          b.seqs,
+          b.deltas,
+        );
+      const put = "INSERT INTO lakesync_meta (key, value) VALUES (?, ?)";
+      for (const [key, value] of snapshot.meta) this.#sql.exec(put, key, value);
+      this.#sql.exec(put, FLUSHED, snapshot.flushedThrough.toString());
+      this.#sql.exec(put, HORIZON, snapshot.horizon.toString());
+      return Ok(undefined);
+    } catch (cause) {
+      return Err(failure("cannot compact Durable Object storage", cause));
+    }
+  }
+
   async close(): Promise<void> {}
+}
+
+/** A sequence number kept in the meta table (and removed from the map handed to the gateway). */
+function readSeq(meta: Map<string, string>, key: string): HLCTimestamp | undefined {
+  const text = meta.get(key);
+  meta.delete(key);
+  if (text === undefined || !/^\d{1,20}$/.test(text)) return undefined;
+  const seq = toHLC(BigInt(text));
+  return seq.ok ? seq.value : undefined;
+}
+
+/** Entries as stored: their sequence numbers, and the deltas as one protobuf push. */
+function encodeBatch(
+  entries: readonly LogEntry[],
+): Result<{ seqs: ArrayBuffer; deltas: ArrayBuffer }, LakeSyncError> {
+  const deltas = encodeSyncPush({
+    clientId: "store",
+    deltas: entries.map((e) => e.delta),
+    lastSeenHlc: HLC_ZERO,
+  });
+  if (!deltas.ok) return deltas;
+  const seqs = new Uint8Array(entries.length * 8);
+  const view = new DataView(seqs.buffer);
+  for (const [i, entry] of entries.entries()) view.setBigUint64(i * 8, entry.seq, false);
+  return Ok({ seqs: seqs.buffer, deltas: deltas.value.slice().buffer });
 }

@@ -14,6 +14,10 @@ export interface Env {
   readonly FLUSH_MAX_BYTES?: string;
   readonly FLUSH_MAX_AGE_MS?: string;
   readonly MAX_BODY_BYTES?: string;
+  /** Flushed log entries kept for incremental pulls (older cursors restart from a checkpoint). */
+  readonly LOG_RETENTION?: string;
+  /** Compact the Durable Object's storage after this many entries left the log. */
+  readonly COMPACT_AFTER_TRIMMED?: string;
   /** Comma-separated origins allowed by CORS, or `*`. */
   readonly CORS_ORIGINS?: string;
 }

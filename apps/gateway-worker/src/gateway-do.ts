@@ -56,6 +56,8 @@ export class SyncGatewayDO extends DurableObject<Env> {
           maxAgeMs: intVar(this.env.FLUSH_MAX_AGE_MS, 30_000),
           onPush: false,
         },
+        logRetention: intVar(this.env.LOG_RETENTION, 1_000_000),
+        compactAfterTrimmed: intVar(this.env.COMPACT_AFTER_TRIMMED, 100_000),
       });
       if (!opened.ok) {
         this.#gateway = undefined;

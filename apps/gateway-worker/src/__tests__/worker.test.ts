@@ -11,6 +11,7 @@ import {
 } from "@lakesync/client";
 import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
 import {
+  decodeCheckpointChunk,
   decodeSyncNotification,
   decodeSyncResponse,
   encodeSyncPush,
@@ -54,6 +55,7 @@ function todo(clientId: string, rowId: string, owner: string, title = `todo ${ro
   };
 }
 
+const VARS = { FLUSH_MAX_AGE_MS: "1500", MAX_BODY_BYTES: "65536" };
 let dir: string;
 let worker: DevWorker;
 const bearer = async (sub: string, admin = false) => ({
@@ -100,7 +102,7 @@ async function prepare(gw: string): Promise<void> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "lakesync-worker-"));
-  worker = await startWorker(dir, { FLUSH_MAX_AGE_MS: "1500", MAX_BODY_BYTES: "65536" });
+  worker = await startWorker(dir, VARS);
 }, 90_000);
 afterAll(async () => {
   await worker.stop();
@@ -212,11 +214,50 @@ describe("the gateway Worker in workerd (wrangler dev, local Durable Objects and
     for (let i = 0; i < 30; i += 10)
       expect((await push("gw-restart", "alice", deltas.slice(i, i + 10))).status).toBe(200);
     await worker.stop("SIGKILL");
-    worker = await startWorker(dir, { FLUSH_MAX_AGE_MS: "1500", MAX_BODY_BYTES: "65536" });
+    worker = await startWorker(dir, VARS);
     expect(await pull("gw-restart", "alice")).toEqual(deltas);
     const again = await push("gw-restart", "alice", deltas.slice(0, 10));
     expect(again.status).toBe(200);
     expect(await pull("gw-restart", "alice")).toEqual(deltas);
+  }, 90_000);
+
+  it("compacts its storage after flushing and restarts from it with every row", async () => {
+    const compactDir = await mkdtemp(join(tmpdir(), "lakesync-worker-compact-"));
+    const vars = { FLUSH_MAX_AGE_MS: "600000", LOG_RETENTION: "10", COMPACT_AFTER_TRIMMED: "20" };
+    const main = worker;
+    worker = await startWorker(compactDir, vars);
+    try {
+      await prepare("gw-compact");
+      const deltas = Array.from({ length: 40 }, (_, i) => todo("alice-phone", `k${i}`, "alice"));
+      expect((await push("gw-compact", "alice", deltas)).status).toBe(200);
+      expect((await admin("/admin/flush/gw-compact")).status).toBe(200);
+      await worker.stop("SIGKILL");
+      worker = await startWorker(compactDir, vars);
+      const expired = await fetch(`${worker.url}/sync/gw-compact/pull?since=0&max=100&client=x`, {
+        headers: await bearer("alice"),
+      });
+      expect(expired.status).toBe(410);
+      const checkpoint = await fetch(`${worker.url}/sync/gw-compact/checkpoint`, {
+        headers: await bearer("alice"),
+      });
+      expect(checkpoint.status).toBe(200);
+      const bytes = new Uint8Array(await checkpoint.arrayBuffer());
+      const rowIds = new Set<string>();
+      for (let offset = 0; offset < bytes.byteLength; ) {
+        const length = new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0, false);
+        const chunk = unwrapOrThrow(
+          decodeCheckpointChunk(bytes.subarray(offset + 4, offset + 4 + length)),
+        );
+        if (chunk.payload.kind === "deltas")
+          for (const d of chunk.payload.deltas) rowIds.add(d.rowId);
+        offset += 4 + length;
+      }
+      expect(rowIds.size).toBe(40);
+    } finally {
+      await worker.stop();
+      worker = main;
+      await rm(compactDir, { recursive: true, force: true });
+    }
   }, 90_000);
 
   it("serves the client SDK: two clients sync through the Worker with realtime", async () => {
