@@ -13,16 +13,12 @@ import {
   PostgresAdapter,
   S3Adapter,
 } from "@lakesync/adapter/node";
+import { freshNamespace, MYSQL_URL, PG_URL, startLocalS3 } from "@lakesync/adapter/testing/node";
 import type { HLCTimestamp } from "@lakesync/core";
 import { unwrapOrThrow } from "@lakesync/core";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import {
-  freshNamespace,
-  MYSQL_URL,
-  PG_URL,
-} from "../packages/adapter/src/__tests__/support/databases.js";
-import { startLocalS3 } from "../packages/adapter/src/__tests__/support/s3-server.js";
+
 import { type BenchRow, measure, table } from "./harness.js";
 
 const N = Number(process.env.BENCH_ADAPTER_ROWS ?? 100_000);
@@ -42,6 +38,7 @@ const writes = () => {
   return Array.from({ length: N }, (_, i) => ({
     rowId: `row-${i}`,
     hlc,
+    clientId: "bench",
     columns: [
       { column: "title", value: `todo ${i} of round ${round}` },
       { column: "priority", value: i % 5 },

@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PostgresAdapter, S3Adapter } from "@lakesync/adapter/node";
+import { available, freshNamespace, PG_URL, startLocalS3 } from "@lakesync/adapter/testing/node";
 import {
   applyToRowState,
   compareWrites,
@@ -25,12 +26,6 @@ import { loadConfig } from "../../apps/gateway-server/src/config.js";
 import { TODO_SCHEMA } from "../../apps/gateway-server/src/dev-mode.js";
 import { createFlushTarget } from "../../apps/gateway-server/src/flush-target.js";
 import { type RunningServer, startServer } from "../../apps/gateway-server/src/server.js";
-import {
-  available,
-  freshNamespace,
-  PG_URL,
-} from "../../packages/adapter/src/__tests__/support/databases.js";
-import { startLocalS3 } from "../../packages/adapter/src/__tests__/support/s3-server.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

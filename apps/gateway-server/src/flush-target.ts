@@ -8,7 +8,7 @@ import {
   PostgresAdapter,
   S3Adapter,
 } from "@lakesync/adapter/node";
-import type { FlushTarget } from "@lakesync/gateway";
+import { databaseTarget, type FlushTarget, lakeFileTarget } from "@lakesync/gateway";
 import type { ServerConfig } from "./config.js";
 
 /** A flush target and how to release it. */
@@ -26,20 +26,16 @@ export function createFlushTarget(config: ServerConfig): ConfiguredTarget {
   switch (lake.kind) {
     case "fs":
       return {
-        target: {
-          kind: "lake",
-          adapter: new FileSystemAdapter({ root: lake.dir }),
+        target: lakeFileTarget(new FileSystemAdapter({ root: lake.dir }), {
           format: config.flushFormat,
-        },
+        }),
         description: `file system lake at ${lake.dir}`,
         close: noop,
       };
     case "s3":
       return {
-        target: {
-          kind: "lake",
-          format: config.flushFormat,
-          adapter: new S3Adapter({
+        target: lakeFileTarget(
+          new S3Adapter({
             bucket: lake.bucket,
             region: lake.region,
             forcePathStyle: lake.forcePathStyle,
@@ -53,14 +49,15 @@ export function createFlushTarget(config: ServerConfig): ConfiguredTarget {
                 }
               : {}),
           }),
-        },
+          { format: config.flushFormat },
+        ),
         description: `S3 bucket ${lake.bucket}${lake.endpoint ? ` at ${lake.endpoint}` : ""}`,
         close: noop,
       };
     case "postgres": {
       const adapter = new PostgresAdapter({ connectionString: lake.url });
       return {
-        target: { kind: "database", adapter },
+        target: databaseTarget(adapter, "PostgreSQL"),
         description: "PostgreSQL",
         close: () => adapter.close(),
       };
@@ -68,7 +65,7 @@ export function createFlushTarget(config: ServerConfig): ConfiguredTarget {
     case "mysql": {
       const adapter = new MySQLAdapter({ uri: lake.url });
       return {
-        target: { kind: "database", adapter },
+        target: databaseTarget(adapter, "MySQL"),
         description: "MySQL",
         close: () => adapter.close(),
       };

@@ -4,14 +4,14 @@
  */
 import { join } from "node:path";
 import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
-import { type FlushTarget, SyncGateway, type SyncGatewayOptions } from "@lakesync/gateway";
+import { type FlushTargetSpec, SyncGateway, type SyncGatewayOptions } from "@lakesync/gateway";
 import { WalGatewayStore } from "./wal-store.js";
 
 /** How the registry opens each gateway. */
 export interface RegistryOptions {
   /** Each gateway's log lives in `{dataDir}/gateways/{id}/wal.log`. */
   readonly dataDir: string;
-  readonly target: FlushTarget | undefined;
+  readonly target: FlushTargetSpec | undefined;
   readonly flushMaxBytes: number;
   readonly flushMaxAgeMs: number;
   /** Extra options for every gateway (schema policy, limits). */

@@ -11,7 +11,7 @@ import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import {
   createGatewayApp,
   createTokenVerifier,
-  type FlushTarget,
+  type FlushTargetSpec,
   type SyncGatewayOptions,
 } from "@lakesync/gateway";
 import { encodeSyncNotification } from "@lakesync/proto";
@@ -34,7 +34,7 @@ export interface RunningServer {
 /** Options beyond the configuration, mostly for tests. */
 export interface StartOptions {
   /** The flush target; built from the configuration by the caller (see `createFlushTarget`). */
-  readonly target?: FlushTarget;
+  readonly target?: FlushTargetSpec;
   readonly gatewayOptions?: Partial<SyncGatewayOptions>;
 }
 

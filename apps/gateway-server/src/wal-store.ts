@@ -15,20 +15,24 @@ import {
   type RowDelta,
   toHLC,
 } from "@lakesync/core";
-import type {
-  CompactionSnapshot,
-  GatewayStore,
-  LogEntry,
-  StoredGatewayState,
+import {
+  chunked,
+  decodeDeltaChunk,
+  decodeLogBatch,
+  encodeDeltaChunk,
+  encodeLogBatch,
+  type GatewayStore,
+  type LogEntry,
+  type LogRewrite,
+  type StoredGatewayState,
 } from "@lakesync/gateway";
-import { decodeSyncPush, encodeSyncPush } from "@lakesync/proto";
 
 const ENTRIES = 1;
 const FLUSHED = 2;
 const META = 3;
-/** A chunk of merged rows written by a compaction (folded into the row index, not the log). */
+/** A chunk of merged rows written by a log rewrite (folded into the row index, not the log). */
 const ROWS = 4;
-/** The horizon written by a compaction. */
+/** The horizon written by a log rewrite. */
 const HORIZON = 5;
 const HEADER = 9; // u32 length, u32 crc32 (of type + payload), u8 type
 
@@ -54,19 +58,33 @@ function record(type: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/** An entries record: the entry count, then the batch's seqs and deltas (see `encodeLogBatch`). */
 function entriesPayload(entries: readonly LogEntry[]): Result<Uint8Array, LakeSyncError> {
-  const deltas = encodeSyncPush({
-    clientId: "wal",
-    deltas: entries.map((e) => e.delta),
-    lastSeenHlc: HLC_ZERO,
-  });
-  if (!deltas.ok) return deltas;
-  const out = new Uint8Array(4 + entries.length * 8 + deltas.value.byteLength);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, entries.length, false);
-  for (const [i, e] of entries.entries()) view.setBigUint64(4 + i * 8, e.seq, false);
-  out.set(deltas.value, 4 + entries.length * 8);
+  const batch = encodeLogBatch(entries);
+  if (!batch.ok) return batch;
+  const { seqs, deltas } = batch.value;
+  const out = new Uint8Array(4 + seqs.byteLength + deltas.byteLength);
+  new DataView(out.buffer).setUint32(0, entries.length, false);
+  out.set(seqs, 4);
+  out.set(deltas, 4 + seqs.byteLength);
   return Ok(out);
+}
+
+function metaPayload(key: string, value: string): Uint8Array {
+  const encoder = new TextEncoder();
+  const k = encoder.encode(key);
+  const v = encoder.encode(value);
+  const payload = new Uint8Array(2 + k.byteLength + v.byteLength);
+  new DataView(payload.buffer).setUint16(0, k.byteLength, false);
+  payload.set(k, 2);
+  payload.set(v, 2 + k.byteLength);
+  return payload;
+}
+
+function seqPayload(seq: HLCTimestamp): Uint8Array {
+  const payload = new Uint8Array(8);
+  new DataView(payload.buffer).setBigUint64(0, seq, false);
+  return payload;
 }
 
 /**
@@ -161,19 +179,11 @@ export class WalGatewayStore implements GatewayStore {
   }
 
   async markFlushed(through: HLCTimestamp): Promise<Result<void, LakeSyncError>> {
-    const payload = new Uint8Array(8);
-    new DataView(payload.buffer).setBigUint64(0, through, false);
-    return this.#write(record(FLUSHED, payload));
+    return this.#write(record(FLUSHED, seqPayload(through)));
   }
 
   async putMeta(key: string, value: string): Promise<Result<void, LakeSyncError>> {
-    const k = new TextEncoder().encode(key);
-    const v = new TextEncoder().encode(value);
-    const payload = new Uint8Array(2 + k.byteLength + v.byteLength);
-    new DataView(payload.buffer).setUint16(0, k.byteLength, false);
-    payload.set(k, 2);
-    payload.set(v, 2 + k.byteLength);
-    return this.#write(record(META, payload));
+    return this.#write(record(META, metaPayload(key, value)));
   }
 
   /**
@@ -181,40 +191,22 @@ export class WalGatewayStore implements GatewayStore {
    * fsyncs it, renames it over the log and fsyncs the directory: a crash at any point leaves the
    * old log or the new one, whole.
    */
-  async compact(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>> {
+  async rewrite(snapshot: LogRewrite): Promise<Result<void, LakeSyncError>> {
     const parts: Uint8Array[] = [];
-    const encoder = new TextEncoder();
-    for (const [key, value] of snapshot.meta) {
-      const k = encoder.encode(key);
-      const v = encoder.encode(value);
-      const payload = new Uint8Array(2 + k.byteLength + v.byteLength);
-      new DataView(payload.buffer).setUint16(0, k.byteLength, false);
-      payload.set(k, 2);
-      payload.set(v, 2 + k.byteLength);
-      parts.push(record(META, payload));
-    }
-    const seqPayload = (seq: HLCTimestamp) => {
-      const payload = new Uint8Array(8);
-      new DataView(payload.buffer).setBigUint64(0, seq, false);
-      return payload;
-    };
+    for (const [key, value] of snapshot.meta) parts.push(record(META, metaPayload(key, value)));
     parts.push(record(FLUSHED, seqPayload(snapshot.flushedThrough)));
     parts.push(record(HORIZON, seqPayload(snapshot.horizon)));
-    for (let i = 0; i < snapshot.rows.length; i += 10_000) {
-      const encoded = encodeSyncPush({
-        clientId: "wal",
-        deltas: snapshot.rows.slice(i, i + 10_000),
-        lastSeenHlc: HLC_ZERO,
-      });
+    for (const rows of chunked(snapshot.rows)) {
+      const encoded = encodeDeltaChunk(rows);
       if (!encoded.ok) return encoded;
       parts.push(record(ROWS, encoded.value));
     }
-    for (let i = 0; i < snapshot.entries.length; i += 10_000) {
-      const payload = entriesPayload(snapshot.entries.slice(i, i + 10_000));
+    for (const entries of chunked(snapshot.entries)) {
+      const payload = entriesPayload(entries);
       if (!payload.ok) return payload;
       parts.push(record(ENTRIES, payload.value));
     }
-    const next = `${this.#path}.compact`;
+    const next = `${this.#path}.rewrite`;
     try {
       const handle = await open(next, "w");
       try {
@@ -233,7 +225,7 @@ export class WalGatewayStore implements GatewayStore {
       return Ok(undefined);
     } catch (cause) {
       if (!this.#handle) this.#handle = await open(this.#path, "a+").catch(() => undefined);
-      return Err(storeError(`cannot compact ${this.#path}`, cause));
+      return Err(storeError(`cannot rewrite ${this.#path}`, cause));
     }
   }
 
@@ -261,9 +253,9 @@ export class WalGatewayStore implements GatewayStore {
 }
 
 function readRows(payload: Uint8Array, rows: RowDelta[]): Result<undefined, LakeSyncError> {
-  const push = decodeSyncPush(payload);
-  if (!push.ok) return Err(storeError("bad rows record"));
-  for (const delta of push.value.deltas) rows.push(delta);
+  const chunk = decodeDeltaChunk(payload);
+  if (!chunk.ok) return Err(storeError("bad rows record"));
+  for (const delta of chunk.value) rows.push(delta);
   return Ok(undefined);
 }
 
@@ -285,12 +277,9 @@ function applyRecord(
     const count = view.getUint32(0, false);
     const start = 4 + count * 8;
     if (start > payload.byteLength) return Err(storeError("short entries record"));
-    const push = decodeSyncPush(payload.subarray(start));
-    if (!push.ok || push.value.deltas.length !== count)
-      return Err(storeError("bad entries record"));
-    push.value.deltas.forEach((delta, i) => {
-      entries.push({ seq: view.getBigUint64(4 + i * 8, false) as HLCTimestamp, delta });
-    });
+    const batch = decodeLogBatch(payload.subarray(4, start), payload.subarray(start));
+    if (!batch.ok) return Err(storeError("bad entries record"));
+    for (const entry of batch.value) entries.push(entry);
     return Ok(undefined);
   }
   if (type === FLUSHED) {

@@ -12,13 +12,17 @@ import {
   type RowDelta,
   toHLC,
 } from "@lakesync/core";
-import type {
-  CompactionSnapshot,
-  GatewayStore,
-  LogEntry,
-  StoredGatewayState,
+import {
+  chunked,
+  decodeDeltaChunk,
+  decodeLogBatch,
+  encodeDeltaChunk,
+  encodeLogBatch,
+  type GatewayStore,
+  type LogEntry,
+  type LogRewrite,
+  type StoredGatewayState,
 } from "@lakesync/gateway";
-import { decodeSyncPush, encodeSyncPush } from "@lakesync/proto";
 
 /** The part of `DurableObjectStorage` the store uses. */
 export interface SqlStorageLike {
@@ -59,23 +63,20 @@ export class DurableObjectGatewayStore implements GatewayStore {
       );
       const rows: RowDelta[] = [];
       for (const row of this.#sql.exec("SELECT deltas FROM lakesync_rows ORDER BY id").toArray()) {
-        const chunk = decodeSyncPush(new Uint8Array(row.deltas as ArrayBuffer));
+        const chunk = decodeDeltaChunk(new Uint8Array(row.deltas as ArrayBuffer));
         if (!chunk.ok) return Err(failure("a stored row snapshot is corrupt", chunk.error));
-        for (const delta of chunk.value.deltas) rows.push(delta);
+        for (const delta of chunk.value) rows.push(delta);
       }
       const entries: LogEntry[] = [];
       for (const row of this.#sql
         .exec("SELECT seqs, deltas FROM lakesync_batches ORDER BY id")
         .toArray()) {
-        const seqs = new Uint8Array(row.seqs as ArrayBuffer);
-        const push = decodeSyncPush(new Uint8Array(row.deltas as ArrayBuffer));
-        if (!push.ok) return Err(failure("a stored batch is corrupt", push.error));
-        const view = new DataView(seqs.buffer, seqs.byteOffset, seqs.byteLength);
-        if (seqs.byteLength !== push.value.deltas.length * 8)
-          return Err(failure("a stored batch has the wrong number of sequence numbers"));
-        push.value.deltas.forEach((delta, i) => {
-          entries.push({ seq: view.getBigUint64(i * 8, false) as HLCTimestamp, delta });
-        });
+        const batch = decodeLogBatch(
+          new Uint8Array(row.seqs as ArrayBuffer),
+          new Uint8Array(row.deltas as ArrayBuffer),
+        );
+        if (!batch.ok) return Err(failure("a stored batch is corrupt", batch.error));
+        for (const entry of batch.value) entries.push(entry);
       }
       const meta = new Map<string, string>();
       for (const row of this.#sql.exec("SELECT key, value FROM lakesync_meta").toArray())
@@ -96,13 +97,13 @@ export class DurableObjectGatewayStore implements GatewayStore {
 
   async append(entries: readonly LogEntry[]): Promise<Result<void, LakeSyncError>> {
     if (entries.length === 0) return Ok(undefined);
-    const batch = encodeBatch(entries);
+    const batch = encodeLogBatch(entries);
     if (!batch.ok) return batch;
     try {
       this.#sql.exec(
         "INSERT INTO lakesync_batches (seqs, deltas) VALUES (?, ?)",
-        batch.value.seqs,
-        batch.value.deltas,
+        toBuffer(batch.value.seqs),
+        toBuffer(batch.value.deltas),
       );
       return Ok(undefined);
     } catch (cause) {
@@ -128,25 +129,21 @@ export class DurableObjectGatewayStore implements GatewayStore {
   }
 
   /**
-   * Replaces the stored batches by the snapshot. Every statement runs synchronously, without an
+   * Replaces the stored batches by the rewritten log. Every statement runs synchronously, without an
    * await in between, so the Durable Object commits them as one atomic write.
    */
-  async compact(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>> {
+  async rewrite(snapshot: LogRewrite): Promise<Result<void, LakeSyncError>> {
     const rowChunks: ArrayBuffer[] = [];
-    for (let i = 0; i < snapshot.rows.length; i += 10_000) {
-      const encoded = encodeSyncPush({
-        clientId: "store",
-        deltas: snapshot.rows.slice(i, i + 10_000),
-        lastSeenHlc: HLC_ZERO,
-      });
+    for (const rows of chunked(snapshot.rows)) {
+      const encoded = encodeDeltaChunk(rows);
       if (!encoded.ok) return encoded;
-      rowChunks.push(encoded.value.slice().buffer);
+      rowChunks.push(toBuffer(encoded.value));
     }
     const batches: { seqs: ArrayBuffer; deltas: ArrayBuffer }[] = [];
-    for (let i = 0; i < snapshot.entries.length; i += 10_000) {
-      const batch = encodeBatch(snapshot.entries.slice(i, i + 10_000));
+    for (const entries of chunked(snapshot.entries)) {
+      const batch = encodeLogBatch(entries);
       if (!batch.ok) return batch;
-      batches.push(batch.value);
+      batches.push({ seqs: toBuffer(batch.value.seqs), deltas: toBuffer(batch.value.deltas) });
     }
     try {
       this.#sql.exec("DELETE FROM lakesync_batches");
@@ -166,7 +163,7 @@ export class DurableObjectGatewayStore implements GatewayStore {
       this.#sql.exec(put, HORIZON, snapshot.horizon.toString());
       return Ok(undefined);
     } catch (cause) {
-      return Err(failure("cannot compact Durable Object storage", cause));
+      return Err(failure("cannot rewrite Durable Object storage", cause));
     }
   }
 
@@ -182,18 +179,7 @@ function readSeq(meta: Map<string, string>, key: string): HLCTimestamp | undefin
   return seq.ok ? seq.value : undefined;
 }
 
-/** Entries as stored: their sequence numbers, and the deltas as one protobuf push. */
-function encodeBatch(
-  entries: readonly LogEntry[],
-): Result<{ seqs: ArrayBuffer; deltas: ArrayBuffer }, LakeSyncError> {
-  const deltas = encodeSyncPush({
-    clientId: "store",
-    deltas: entries.map((e) => e.delta),
-    lastSeenHlc: HLC_ZERO,
-  });
-  if (!deltas.ok) return deltas;
-  const seqs = new Uint8Array(entries.length * 8);
-  const view = new DataView(seqs.buffer);
-  for (const [i, entry] of entries.entries()) view.setBigUint64(i * 8, entry.seq, false);
-  return Ok({ seqs: seqs.buffer, deltas: deltas.value.slice().buffer });
+/** A standalone copy of bytes, as SQLite storage binds BLOBs. */
+function toBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer;
 }

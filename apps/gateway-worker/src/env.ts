@@ -16,7 +16,9 @@ export interface Env {
   readonly MAX_BODY_BYTES?: string;
   /** Flushed log entries kept for incremental pulls (older cursors restart from a checkpoint). */
   readonly LOG_RETENTION?: string;
-  /** Compact the Durable Object's storage after this many entries left the log. */
+  /** Rewrite the Durable Object's log storage after this many entries left the log. */
+  readonly LOG_REWRITE_AFTER_TRIMMED?: string;
+  /** @deprecated The old name of `LOG_REWRITE_AFTER_TRIMMED`, still honoured. */
   readonly COMPACT_AFTER_TRIMMED?: string;
   /** Comma-separated origins allowed by CORS, or `*`. */
   readonly CORS_ORIGINS?: string;
@@ -26,4 +28,14 @@ export interface Env {
 export function intVar(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return value !== undefined && value !== "" && Number.isSafeInteger(n) && n > 0 ? n : fallback;
+}
+
+/**
+ * How many trimmed log entries trigger a rewrite of the Durable Object's log storage:
+ * `LOG_REWRITE_AFTER_TRIMMED`, or its old name `COMPACT_AFTER_TRIMMED`; 100,000 by default.
+ */
+export function logRewriteAfterTrimmed(
+  env: Pick<Env, "LOG_REWRITE_AFTER_TRIMMED" | "COMPACT_AFTER_TRIMMED">,
+): number {
+  return intVar(env.LOG_REWRITE_AFTER_TRIMMED ?? env.COMPACT_AFTER_TRIMMED, 100_000);
 }

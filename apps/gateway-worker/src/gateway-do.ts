@@ -17,7 +17,7 @@ import { encodeSyncNotification } from "@lakesync/proto";
 import type { Hono } from "hono";
 import parquetWasm from "parquet-wasm/esm/parquet_wasm_bg.wasm";
 import { DurableObjectGatewayStore } from "./do-store.js";
-import { type Env, intVar } from "./env.js";
+import { type Env, intVar, logRewriteAfterTrimmed } from "./env.js";
 
 let parquetReady: Promise<Result<void, LakeSyncError>> | undefined;
 const GATEWAY_ID_KEY = "lakesync-gateway-id";
@@ -57,7 +57,7 @@ export class SyncGatewayDO extends DurableObject<Env> {
           onPush: false,
         },
         logRetention: intVar(this.env.LOG_RETENTION, 1_000_000),
-        compactAfterTrimmed: intVar(this.env.COMPACT_AFTER_TRIMMED, 100_000),
+        logRewriteAfterTrimmed: logRewriteAfterTrimmed(this.env),
       });
       if (!opened.ok) {
         this.#gateway = undefined;

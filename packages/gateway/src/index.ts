@@ -1,26 +1,58 @@
 /**
  * @module @lakesync/gateway
  * The runtime-neutral LakeSync gateway: {@link SyncGateway} (push, pull, checkpoints, flush,
- * realtime), its buffer, log and schema manager, the durable-store contract, and the HTTP
- * routes every host shares ({@link createGatewayApp}). Node-only pieces (the write-ahead-log
- * store) live in `@lakesync/gateway/node`.
+ * realtime), the flush-target interface that other packages implement (`FlushTarget`), the
+ * durable-store contract (`GatewayStore`) and the HTTP routes every host shares
+ * ({@link createGatewayApp}). Runtime-specific stores live in the hosts.
  */
-export * from "./buffer/delta-buffer.js";
-export * from "./checkpoint/build-checkpoint.js";
-export * from "./checkpoint/row-state-deltas.js";
-export * from "./flush/flush-path.js";
-export * from "./flush/flush-target.js";
-export * from "./flush/json-envelope.js";
-export * from "./flush/write-flush.js";
-export * from "./gateway/options.js";
-export * from "./gateway/sync-gateway.js";
-export * from "./http/app.js";
-export * from "./http/auth.js";
-export * from "./http/checkpoint-frames.js";
-export * from "./http/error-status.js";
-export * from "./log/change-log.js";
-export * from "./log/log-entry.js";
-export * from "./schema/schema-manager.js";
-export * from "./state/row-index.js";
-export * from "./store/gateway-store.js";
-export * from "./store/memory-store.js";
+
+export type { FlushThresholds } from "./buffer/delta-buffer.js";
+export { DEFAULT_CHECKPOINT_BUDGET } from "./checkpoint/build-checkpoint.js";
+export { flushPath } from "./flush/flush-path.js";
+export type {
+  FlushBatch,
+  FlushTarget,
+  FlushWritten,
+  LakeWriter,
+  RowWriter,
+} from "./flush/flush-target.js";
+export type { FlushReport } from "./flush/flusher.js";
+export type { EnvelopeDelta, FlushEnvelope } from "./flush/json-envelope.js";
+export { compositeTarget, type TargetRouter } from "./flush/targets/composite-target.js";
+export { databaseTarget } from "./flush/targets/database-target.js";
+export {
+  type FlushFormat,
+  type LakeFileOptions,
+  lakeFileTarget,
+} from "./flush/targets/lake-file-target.js";
+export { type FlushTargetSpec, toFlushTarget } from "./flush/targets/target-spec.js";
+export type { SyncGatewayOptions } from "./gateway/options.js";
+export { type GatewayStats, SyncGateway } from "./gateway/sync-gateway.js";
+export { createGatewayApp, type GatewayAppOptions } from "./http/app.js";
+export {
+  AuthError,
+  type AuthOptions,
+  createTokenVerifier,
+  type Principal,
+  type TokenVerifier,
+} from "./http/auth.js";
+export { encodeCheckpointFrames } from "./http/checkpoint-frames.js";
+export { type ErrorBody, statusOf } from "./http/error-status.js";
+export type { LogEntry } from "./log/log-entry.js";
+export {
+  allowAllWrites,
+  type DeltaRefusal,
+  type PushAuthoriser,
+} from "./push/push-authoriser.js";
+export type { PushResult } from "./push/push-pipeline.js";
+export type { SchemaPolicy, SchemaSet } from "./registry/schema-manager.js";
+export {
+  chunked,
+  decodeDeltaChunk,
+  decodeLogBatch,
+  type EncodedBatch,
+  encodeDeltaChunk,
+  encodeLogBatch,
+} from "./store/batch-codec.js";
+export type { GatewayStore, LogRewrite, StoredGatewayState } from "./store/gateway-store.js";
+export { MemoryGatewayStore } from "./store/memory-store.js";

@@ -99,7 +99,7 @@ describe("WalGatewayStore", () => {
   });
 });
 
-describe("WalGatewayStore compaction", () => {
+describe("WalGatewayStore log rewrite", () => {
   it("replaces the log by a snapshot, keeps appending after it, and a reopen sees everything", async () => {
     const { store } = await reopen();
     for (let i = 1; i <= 50; i++) unwrapOrThrow(await store.append([entry(i)]));
@@ -107,7 +107,7 @@ describe("WalGatewayStore compaction", () => {
     const before = (await readFile(join(dir, "wal.log"))).byteLength;
     const rows = [entry(1).delta, entry(2).delta];
     unwrapOrThrow(
-      await store.compact({
+      await store.rewrite({
         rows,
         entries: [entry(49), entry(50)],
         horizon: entry(48).seq,
@@ -127,7 +127,7 @@ describe("WalGatewayStore compaction", () => {
     expect(state.meta.get("sync-rules")).toBe('{"version":1}');
   });
 
-  it("a gateway compacts after flushing, and restarts from the compacted log with every row", async () => {
+  it("a gateway rewrites its log after flushing, and restarts from the rewritten log with every row", async () => {
     const objects = new Map<string, Uint8Array>();
     const lake = {
       putObject: async (path: string, data: Uint8Array) => {
@@ -152,7 +152,7 @@ describe("WalGatewayStore compaction", () => {
           target: { kind: "lake", adapter: lake, format: "json" },
           autoFlush: false,
           logRetention: 5,
-          compactAfterTrimmed: 10,
+          logRewriteAfterTrimmed: 10,
         }),
       );
     const gateway = await open();

@@ -1,11 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { R2Adapter, type R2BucketLike } from "@lakesync/adapter";
+import { lakeConformance, prefixedLake } from "@lakesync/adapter/testing";
 import { afterAll, describe } from "vitest";
 import { getPlatformProxy } from "wrangler";
-import {
-  lakeConformance,
-  prefixedLake,
-} from "../../../../packages/adapter/src/__tests__/lake-conformance.js";
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";

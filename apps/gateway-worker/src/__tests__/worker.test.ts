@@ -221,9 +221,13 @@ describe("the gateway Worker in workerd (wrangler dev, local Durable Objects and
     expect(await pull("gw-restart", "alice")).toEqual(deltas);
   }, 90_000);
 
-  it("compacts its storage after flushing and restarts from it with every row", async () => {
+  it("rewrites its log storage after flushing and restarts from it with every row", async () => {
     const compactDir = await mkdtemp(join(tmpdir(), "lakesync-worker-compact-"));
-    const vars = { FLUSH_MAX_AGE_MS: "600000", LOG_RETENTION: "10", COMPACT_AFTER_TRIMMED: "20" };
+    const vars = {
+      FLUSH_MAX_AGE_MS: "600000",
+      LOG_RETENTION: "10",
+      LOG_REWRITE_AFTER_TRIMMED: "20",
+    };
     const main = worker;
     worker = await startWorker(compactDir, vars);
     try {

@@ -10,7 +10,7 @@ import { isLakeAdapter } from "../lake/lake-adapter.js";
 import { MemoryAdapter } from "../lake/memory-adapter.js";
 import { FileSystemAdapter } from "../node/fs-adapter.js";
 import { S3Adapter } from "../node/s3-adapter.js";
-import { type LocalS3, startLocalS3 } from "./support/s3-server.js";
+import { type LocalS3, startLocalS3 } from "../testing/node/s3-server.js";
 
 let s3: LocalS3;
 let dir: string;
@@ -80,7 +80,9 @@ describe("CompositeAdapter", () => {
     expect(isDatabaseAdapter(composite.adapterFor("todos"))).toBe(true);
     expect(isLakeAdapter(composite.adapterFor("events"))).toBe(true);
     unwrapOrThrow(
-      await composite.putRows("todos", [{ rowId: "1", hlc: 1n as HLCTimestamp, columns: [] }]),
+      await composite.putRows("todos", [
+        { rowId: "1", hlc: 1n as HLCTimestamp, clientId: "c", columns: [] },
+      ]),
     );
     expect(rows).toEqual(["todos"]);
     const wrong = await composite.putRows("events", []);

@@ -1,6 +1,9 @@
 import {
+  applyToRowState,
   type ColumnValue,
+  EMPTY_ROW_STATE,
   type HLCTimestamp,
+  materialiseRow,
   type TableSchema,
   unwrapOrThrow,
 } from "@lakesync/core";
@@ -10,12 +13,18 @@ import { migrateAdapter } from "../compose/migrate.js";
 import type { DatabaseAdapter, RowWrite } from "../database/database-adapter.js";
 import { MySQLAdapter } from "../node/mysql-adapter.js";
 import { PostgresAdapter } from "../node/postgres-adapter.js";
-import { available, freshNamespace, MYSQL_URL, PG_URL } from "./support/databases.js";
+import { available, freshNamespace, MYSQL_URL, PG_URL } from "../testing/node/databases.js";
 
 const hlc = (n: number) => (BigInt(1_750_000_000_000 + n) << 16n) as HLCTimestamp;
-const write = (rowId: string, n: number, columns: Record<string, ColumnValue>): RowWrite => ({
+const write = (
+  rowId: string,
+  n: number,
+  columns: Record<string, ColumnValue>,
+  clientId = "client",
+): RowWrite => ({
   rowId,
   hlc: hlc(n),
+  clientId,
   columns: Object.entries(columns).map(([column, value]) => ({ column, value })),
 });
 
@@ -106,13 +115,42 @@ for (const server of servers) {
 
     it("deletes by tombstone: older writes stay deleted, a newer write resurrects only its columns", async () => {
       unwrapOrThrow(await adapter.putRows("todos", [write("gone", 1, { title: "x", score: 1 })]));
-      unwrapOrThrow(await adapter.deleteRows("todos", [{ rowId: "gone", hlc: hlc(5) }]));
+      unwrapOrThrow(
+        await adapter.deleteRows("todos", [{ rowId: "gone", hlc: hlc(5), clientId: "client" }]),
+      );
       unwrapOrThrow(await adapter.putRows("todos", [write("gone", 3, { title: "late but old" })]));
       expect(unwrapOrThrow(await adapter.getRows("todos", ["gone"]))).toEqual([]);
       unwrapOrThrow(await adapter.putRows("todos", [write("gone", 9, { done: true })]));
       expect(unwrapOrThrow(await adapter.getRows("todos", ["gone"]))).toEqual([
         { rowId: "gone", values: { done: true } },
       ]);
+    });
+
+    it("equal HLCs go to the higher clientId in either order, as on the gateway", async () => {
+      const a = write("tie-ab", 20, { title: "from alice", score: 1 }, "alice");
+      const b = write("tie-ab", 20, { title: "from bob" }, "bob");
+      unwrapOrThrow(await adapter.putRows("todos", [a]));
+      unwrapOrThrow(await adapter.putRows("todos", [b]));
+      unwrapOrThrow(await adapter.putRows("todos", [{ ...b, rowId: "tie-ba" }]));
+      unwrapOrThrow(await adapter.putRows("todos", [{ ...a, rowId: "tie-ba" }]));
+      const gateway = materialiseRow(
+        [a, b].reduce(
+          (state, w) =>
+            applyToRowState(state, {
+              op: "UPDATE",
+              table: "todos",
+              rowId: w.rowId,
+              clientId: w.clientId,
+              columns: w.columns,
+              hlc: w.hlc,
+              deltaId: "",
+            }),
+          EMPTY_ROW_STATE,
+        ),
+      );
+      expect(gateway).toEqual({ title: "from bob", score: 1 });
+      const rows = unwrapOrThrow(await adapter.getRows("todos", ["tie-ab", "tie-ba"]));
+      expect(rows.map((r) => r.values)).toEqual([gateway, gateway]);
     });
 
     it("upserts 10k rows in one call (multi-row statements in one transaction)", async () => {

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryAdapter } from "../lake/memory-adapter.js";
 import { FileSystemAdapter } from "../node/fs-adapter.js";
 import { S3Adapter } from "../node/s3-adapter.js";
-import { lakeConformance, prefixedLake } from "./lake-conformance.js";
-import { type LocalS3, startLocalS3 } from "./support/s3-server.js";
+import { lakeConformance, prefixedLake } from "../testing/lake-conformance.js";
+import { type LocalS3, startLocalS3 } from "../testing/node/s3-server.js";
 
 const dirs: string[] = [];
 let s3: LocalS3;

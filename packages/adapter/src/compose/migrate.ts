@@ -42,6 +42,8 @@ export interface MigrationReport {
 
 /** Migrated rows carry the lowest HLC, so any live write at the destination wins over them. */
 const MIGRATED_HLC = 1n as HLCTimestamp;
+/** The writer recorded for migrated values (they carry no stamps of their own). */
+const MIGRATION_CLIENT = "lakesync-migration";
 
 /**
  * Copies everything from `from` to `to`: objects between two lakes (resumable: objects already
@@ -117,6 +119,7 @@ async function migrateRows(
         slice.map((r) => ({
           rowId: r.rowId,
           hlc: MIGRATED_HLC,
+          clientId: MIGRATION_CLIENT,
           columns: Object.entries(r.values).map(([column, value]) => ({ column, value })),
         })),
       );

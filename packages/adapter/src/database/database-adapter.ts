@@ -11,17 +11,20 @@ import type {
   TableSchema,
 } from "@lakesync/core";
 
-/** Columns written together at one HLC. */
+/** Columns written together by one client at one HLC. */
 export interface RowWrite {
   readonly rowId: string;
   readonly hlc: HLCTimestamp;
+  /** The writer: it breaks ties between equal HLCs, as on every replica. */
+  readonly clientId: string;
   readonly columns: readonly ColumnDelta[];
 }
 
-/** A DELETE at an HLC (a tombstone). */
+/** A DELETE by one client at an HLC (a tombstone). */
 export interface RowDeletion {
   readonly rowId: string;
   readonly hlc: HLCTimestamp;
+  readonly clientId: string;
 }
 
 /** A live row as read back. */
@@ -32,10 +35,11 @@ export interface StoredRow {
 
 /**
  * A SQL database as a flush target. Tables have the primary key `id` (the row id), one column
- * per schema column, and bookkeeping columns `_lakesync_hlc` (the HLC of each column's value)
- * and `_lakesync_deleted_hlc`/`_lakesync_deleted` (the latest tombstone). Writes are merged per
- * column: a value only replaces one with a lower HLC, so late or repeated deltas never overwrite
- * newer data, in any order. Every method returns a `Result`; none throws.
+ * per schema column, and bookkeeping columns `_lakesync_hlc` (the HLC and client id of each
+ * column's value) and `_lakesync_deleted_hlc`/`_lakesync_deleted` (the latest tombstone). Writes
+ * are merged per column by core's last-writer-wins (higher HLC, then higher client id), so late
+ * or repeated deltas never overwrite newer data, in any order, and the stored row equals every
+ * replica's. Every method returns a `Result`; none throws.
  */
 export interface DatabaseAdapter {
   /** Creates the table, or adds the columns a grown schema has. Never drops or retypes. */

@@ -10,6 +10,7 @@ import {
   Err,
   Ok,
   type Result,
+  type RowState,
   setOwn,
   type TableSchema,
   validateTableSchema,
@@ -17,10 +18,9 @@ import {
 } from "@lakesync/core";
 import type { DatabaseAdapter, RowDeletion, RowWrite, StoredRow } from "./database-adapter.js";
 import {
-  decodeHlcs,
+  decodeRow,
   emptyRow,
-  encodeHlcs,
-  type MergedRow,
+  encodeStamps,
   mergeDeletion,
   mergeWrite,
   visibleValues,
@@ -142,7 +142,7 @@ export class SqlRowAdapter implements DatabaseAdapter {
     return this.#mergeInto(
       table,
       schema.value,
-      rows.map((r) => ({ rowId: r.rowId, apply: (m: MergedRow) => mergeWrite(m, r) })),
+      rows.map((r) => ({ rowId: r.rowId, apply: (m: RowState) => mergeWrite(m, r) })),
     );
   }
 
@@ -155,14 +155,14 @@ export class SqlRowAdapter implements DatabaseAdapter {
     return this.#mergeInto(
       table,
       schema.value,
-      rows.map((r) => ({ rowId: r.rowId, apply: (m: MergedRow) => mergeDeletion(m, r) })),
+      rows.map((r) => ({ rowId: r.rowId, apply: (m: RowState) => mergeDeletion(m, r) })),
     );
   }
 
   async #mergeInto(
     table: string,
     schema: Map<string, ColumnType>,
-    changes: readonly { rowId: string; apply: (row: MergedRow) => MergedRow }[],
+    changes: readonly { rowId: string; apply: (row: RowState) => RowState }[],
   ): Promise<Result<void, AdapterError>> {
     if (changes.length === 0) return Ok(undefined);
     const columns = [ID, HLCS, DELETED_HLC, DELETED, ...schema.keys()];
@@ -184,8 +184,8 @@ export class SqlRowAdapter implements DatabaseAdapter {
             const visible = visibleValues(row);
             params.push(
               id,
-              encodeHlcs(row.hlcs),
-              row.deletedHlc?.toString() ?? null,
+              encodeStamps(row),
+              row.deleted?.hlc.toString() ?? null,
               visible === null,
             );
             for (const [column, type] of schema) {
@@ -208,7 +208,7 @@ export class SqlRowAdapter implements DatabaseAdapter {
     schema: Map<string, ColumnType>,
     ids: readonly string[],
     lock: boolean,
-  ): Promise<Map<string, MergedRow>> {
+  ): Promise<Map<string, RowState>> {
     const d = this.#dialect;
     const list = ids.map((_, i) => d.placeholder(i + 1)).join(", ");
     const select = [ID, HLCS, DELETED_HLC, ...schema.keys()].map(d.quote).join(", ");
@@ -216,17 +216,11 @@ export class SqlRowAdapter implements DatabaseAdapter {
       `SELECT ${select} FROM ${d.table(table)} WHERE ${d.quote(ID)} IN (${list})${lock ? " FOR UPDATE" : ""}`,
       ids,
     );
-    const out = new Map<string, MergedRow>();
+    const out = new Map<string, RowState>();
     for (const r of rows) {
       const values: Record<string, ColumnValue> = {};
       for (const [column, type] of schema) setOwn(values, column, d.decode(type, r[column]));
-      const deleted = r[DELETED_HLC];
-      out.set(String(r[ID]), {
-        values,
-        hlcs: decodeHlcs(r[HLCS]),
-        deletedHlc:
-          typeof deleted === "string" && /^\d{1,20}$/.test(deleted) ? BigInt(deleted) : null,
-      });
+      out.set(String(r[ID]), decodeRow(values, r[HLCS], r[DELETED_HLC]));
     }
     return out;
   }
@@ -243,16 +237,9 @@ export class SqlRowAdapter implements DatabaseAdapter {
     const toRows = (rows: Record<string, unknown>[]) => {
       for (const r of rows) {
         const values: Record<string, ColumnValue> = {};
-        const hlcs = decodeHlcs(r[HLCS]);
         for (const [column, type] of schema.value)
-          if (Object.hasOwn(hlcs, column)) setOwn(values, column, d.decode(type, r[column]));
-        const deleted = r[DELETED_HLC];
-        const visible = visibleValues({
-          values,
-          hlcs,
-          deletedHlc:
-            typeof deleted === "string" && /^\d{1,20}$/.test(deleted) ? BigInt(deleted) : null,
-        });
+          setOwn(values, column, d.decode(type, r[column]));
+        const visible = visibleValues(decodeRow(values, r[HLCS], r[DELETED_HLC]));
         if (visible) out.push({ rowId: String(r[ID]), values: visible });
       }
     };

@@ -1,12 +1,14 @@
 /**
  * @module conflict/lww
- * Column-level last-writer-wins resolution of two deltas to the same row.
+ * Column-level last-writer-wins resolution of two deltas to the same row: a view of the row-state
+ * merge (`applyToRowState`), which is the one implementation of the rule.
  */
 import { deltaId } from "../delta/delta-id.js";
 import type { ColumnDelta, RowDelta } from "../delta/types.js";
 import { ConflictError } from "../result/errors.js";
 import { Err, Ok, type Result } from "../result/result.js";
 import { compareWrites } from "./order.js";
+import { applyToRowState, EMPTY_ROW_STATE, materialiseRow } from "./row-state.js";
 
 /** Decides the outcome of two concurrent deltas to the same row. */
 export interface ConflictResolver {
@@ -15,9 +17,10 @@ export interface ConflictResolver {
 }
 
 /**
- * Merges two deltas to the same row, column by column:
+ * Merges two deltas to the same row, column by column, exactly as replicas do (both deltas are
+ * folded into an empty row state and the result is read back):
  * - for a column in both, the value of the delta with the higher HLC wins (equal HLCs: the
- *   higher `clientId`; a full tie: the higher `deltaId`, so the result never depends on order);
+ *   higher `clientId`);
  * - a DELETE that wins removes the row (the result is that DELETE);
  * - a write that beats a DELETE resurrects the row with the write's columns only;
  * - of two DELETEs, the later one is kept.
@@ -36,12 +39,13 @@ export function resolveLWW(local: RowDelta, remote: RowDelta): Result<RowDelta, 
   if (local.deltaId === remote.deltaId) return Ok(local);
   const order = compareWrites(local, remote) || (local.deltaId > remote.deltaId ? 1 : -1);
   const [winner, loser] = order > 0 ? [local, remote] : [remote, local];
-  if (winner.op === "DELETE" || loser.op === "DELETE") return Ok(winner);
-
-  const merged = new Map<string, ColumnDelta>();
-  for (const column of loser.columns) merged.set(column.column, column);
-  for (const column of winner.columns) merged.set(column.column, column);
-  const columns = [...merged.values()].sort((a, b) => (a.column < b.column ? -1 : 1));
+  const state = applyToRowState(applyToRowState(EMPTY_ROW_STATE, local), remote);
+  const row = materialiseRow(state);
+  if (row === null || winner.op === "DELETE") return Ok(winner);
+  const columns: ColumnDelta[] = Object.keys(row)
+    .sort()
+    .map((column) => ({ column, value: row[column] ?? null }));
+  if (loser.op === "DELETE") return Ok(winner);
   const op = winner.op === "INSERT" || loser.op === "INSERT" ? "INSERT" : "UPDATE";
   const { table, rowId, clientId, hlc } = winner;
   return Ok({

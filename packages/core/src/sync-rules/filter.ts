@@ -72,22 +72,49 @@ export function deltaAllowed(
 ): boolean {
   let row: Row | null | undefined;
   let looked = false;
+  return grants(rules, delta.table, claims, (column) => {
+    let value = columnOf(delta, column, undefined);
+    if (value === undefined) {
+      if (!looked) {
+        row = options.lookupRow?.(delta.table, delta.rowId);
+        looked = true;
+      }
+      value = columnOf(delta, column, row);
+    }
+    return value;
+  });
+}
+
+/**
+ * True when `rules` grant the caller (with `claims`) a row of `table` whose columns are `row`
+ * (`null`: nothing is known of the row, so only filterless rules grant it). A filter on a
+ * column the row lacks, or on a claim the token lacks, does not match.
+ */
+export function rowAllowed(
+  table: string,
+  row: Row | null,
+  rules: SyncRules,
+  claims: Claims,
+): boolean {
+  return grants(rules, table, claims, (column) =>
+    row && Object.hasOwn(row, column) ? row[column] : undefined,
+  );
+}
+
+function grants(
+  rules: SyncRules,
+  table: string,
+  claims: Claims,
+  columnValue: (column: string) => ColumnValue | undefined,
+): boolean {
   for (const bucket of rules.buckets) {
     for (const rule of bucket.tables) {
-      if (rule.table !== delta.table) continue;
+      if (rule.table !== table) continue;
       const filters = rule.filters ?? [];
       const ok = filters.every((filter) => {
-        let value = columnOf(delta, filter.column, undefined);
-        if (value === undefined) {
-          if (!looked) {
-            row = options.lookupRow?.(delta.table, delta.rowId);
-            looked = true;
-          }
-          value = columnOf(delta, filter.column, row);
-        }
+        const value = columnValue(filter.column);
         if (value === undefined) return false;
-        const current = value;
-        return candidates(filter, claims).some((c) => columnValuesEqual(c, current));
+        return candidates(filter, claims).some((c) => columnValuesEqual(c, value));
       });
       if (ok) return true;
     }

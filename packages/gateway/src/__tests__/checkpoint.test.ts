@@ -1,55 +1,9 @@
-import {
-  applyToRowState,
-  EMPTY_ROW_STATE,
-  HLC_ZERO,
-  materialiseRow,
-  type RowState,
-  unwrapOrThrow,
-} from "@lakesync/core";
-import fc from "fast-check";
+import { HLC_ZERO, unwrapOrThrow } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
-import { rowStateToDeltas } from "../checkpoint/row-state-deltas.js";
 import { SyncGateway } from "../gateway/sync-gateway.js";
 import { delta, hlcAt, ManualClock, OWNER_RULES, TODOS } from "./fixtures.js";
 
 describe("checkpoints", () => {
-  it("rebuilds any row state exactly from its deltas, in any order", () => {
-    const write = fc.record({
-      op: fc.constantFrom("UPDATE" as const, "DELETE" as const),
-      clientId: fc.constantFrom("a", "b"),
-      counter: fc.integer({ min: 0, max: 20 }),
-      title: fc.string(),
-      done: fc.option(fc.boolean(), { nil: undefined }),
-    });
-    fc.assert(
-      fc.property(fc.array(write, { maxLength: 12 }), (writes) => {
-        const clock = new ManualClock();
-        let state: RowState = EMPTY_ROW_STATE;
-        for (const w of writes) {
-          const columns =
-            w.op === "DELETE"
-              ? {}
-              : { title: w.title, ...(w.done === undefined ? {} : { done: w.done }) };
-          state = applyToRowState(
-            state,
-            delta({
-              op: w.op,
-              rowId: "r",
-              clientId: w.clientId,
-              hlc: hlcAt(clock, 0, w.counter),
-              columns,
-            }),
-          );
-        }
-        const rebuilt = rowStateToDeltas("todos", "r", state)
-          .reverse()
-          .reduce(applyToRowState, EMPTY_ROW_STATE);
-        expect(materialiseRow(rebuilt)).toEqual(materialiseRow(state));
-        expect(rebuilt.deleted).toEqual(state.deleted);
-      }),
-    );
-  });
-
   it("cuts chunks by byte budget, numbers them across tables, and filters by sync rules", async () => {
     const clock = new ManualClock();
     const gateway = unwrapOrThrow(

@@ -3,6 +3,7 @@ import {
   type ColumnValue,
   deltaId,
   Err,
+  HLC_ZERO,
   type HLCTimestamp,
   type LakeSyncError,
   Ok,
@@ -10,8 +11,11 @@ import {
   type RowDelta,
   type SyncRules,
   type TableSchema,
+  unwrapOrThrow,
 } from "@lakesync/core";
 import type { LakeWriter } from "../flush/flush-target.js";
+import type { SyncGatewayOptions } from "../gateway/options.js";
+import { SyncGateway } from "../gateway/sync-gateway.js";
 
 /** A fixed wall clock the tests move by hand. */
 export class ManualClock {
@@ -93,3 +97,21 @@ export class FakeLake implements LakeWriter {
     );
   }
 }
+
+/** Opens a gateway with automatic flushing off and the todos schema registered. */
+export async function openGateway(
+  options: Partial<SyncGatewayOptions> = {},
+  clock = new ManualClock(),
+) {
+  const gateway = unwrapOrThrow(
+    await SyncGateway.open({ gatewayId: "gw1", now: clock.now, autoFlush: false, ...options }),
+  );
+  unwrapOrThrow(await gateway.setSchema(TODOS));
+  return { gateway, clock };
+}
+
+/** Pulls everything a caller may see since a cursor. */
+export const pullAll = async (gateway: SyncGateway, since: HLCTimestamp = HLC_ZERO, claims = {}) =>
+  unwrapOrThrow(
+    await gateway.handlePull({ clientId: "reader", sinceHlc: since, maxDeltas: 0 }, claims),
+  );

@@ -17,7 +17,8 @@ export interface FlushThresholds {
  * Unflushed log entries in `seq` order, with a running byte estimate and the arrival time of the
  * oldest one. {@link DeltaBuffer.drain} hands out a batch without removing it; only
  * {@link DeltaBuffer.commit}, after the flush succeeded, removes it — so a failed flush loses
- * nothing and the next attempt retries the same deltas (plus any that arrived since).
+ * nothing and the next attempt retries the same deltas (plus any that arrived since). Tables
+ * are committed separately, so one table's failed flush does not hold back another's.
  */
 export class DeltaBuffer {
   #entries: LogEntry[] = [];
@@ -61,20 +62,29 @@ export class DeltaBuffer {
     return this.#entries.slice();
   }
 
-  /** Removes the entries with `seq <= through` once they are safely flushed. */
-  commit(through: HLCTimestamp, now: number): void {
-    let cut = 0;
-    while (cut < this.#entries.length) {
-      const entry = this.#entries[cut];
-      if (!entry || entry.seq > through) break;
-      this.#bytes -= estimateDeltaBytes(entry.delta);
-      cut++;
+  /** The `seq` of the oldest buffered entry, if any. */
+  get oldestSeq(): HLCTimestamp | undefined {
+    return this.#entries[0]?.seq;
+  }
+
+  /**
+   * Removes the entries with `seq <= through` once they are safely flushed: of every table, or
+   * only of `tables`.
+   */
+  commit(through: HLCTimestamp, now: number, tables?: ReadonlySet<string>): void {
+    const kept: LogEntry[] = [];
+    let removed = 0;
+    for (const entry of this.#entries) {
+      if (entry.seq <= through && (!tables || tables.has(entry.delta.table))) {
+        this.#bytes -= estimateDeltaBytes(entry.delta);
+        removed++;
+      } else kept.push(entry);
     }
-    this.#entries = this.#entries.slice(cut);
+    this.#entries = kept;
     if (this.#entries.length === 0) {
       this.#bytes = 0;
       this.#oldestAt = undefined;
-    } else if (cut > 0) {
+    } else if (removed > 0) {
       this.#oldestAt = now;
     }
   }

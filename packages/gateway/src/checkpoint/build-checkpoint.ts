@@ -2,11 +2,10 @@
  * @module checkpoint/build-checkpoint
  * Cutting the gateway's merged rows into checkpoint chunks for a client's initial sync.
  */
-import { type HLCTimestamp, materialiseRow, type RowDelta } from "@lakesync/core";
+import { type HLCTimestamp, materialiseRow, type RowDelta, rowStateToDeltas } from "@lakesync/core";
 import type { CheckpointChunk } from "@lakesync/proto";
 import { estimateDeltaBytes } from "../log/log-entry.js";
 import type { RowIndex } from "../state/row-index.js";
-import { rowStateToDeltas } from "./row-state-deltas.js";
 
 /** The default byte budget of one chunk. */
 export const DEFAULT_CHECKPOINT_BUDGET = 16 * 1024 * 1024;

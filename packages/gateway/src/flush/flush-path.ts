@@ -3,7 +3,7 @@
  * Where a flushed file lands in the lake.
  */
 import type { HLCTimestamp } from "@lakesync/core";
-import type { FlushFormat } from "./flush-target.js";
+import type { FlushFormat } from "./targets/lake-file-target.js";
 
 /**
  * `deltas/{YYYY-MM-DD}/{gatewayId}/{minHlc}-{maxHlc}.{json|parquet}`: the date of the flush

@@ -2,9 +2,10 @@
  * @module gateway/options
  * How a {@link SyncGateway} is configured.
  */
-import type { SyncRules } from "@lakesync/core";
-import type { FlushTarget } from "../flush/flush-target.js";
-import type { SchemaPolicy } from "../schema/schema-manager.js";
+import type { LakeSyncError, SyncRules } from "@lakesync/core";
+import type { FlushTargetSpec } from "../flush/targets/target-spec.js";
+import type { PushAuthoriser } from "../push/push-authoriser.js";
+import type { SchemaPolicy } from "../registry/schema-manager.js";
 import type { GatewayStore } from "../store/gateway-store.js";
 
 /** Options for `SyncGateway.open`. */
@@ -14,7 +15,7 @@ export interface SyncGatewayOptions {
   /** Durable storage for accepted deltas. Defaults to memory (nothing survives a restart). */
   readonly store?: GatewayStore;
   /** Where flushes go. Without one, `flush()` is an error and deltas stay buffered. */
-  readonly target?: FlushTarget;
+  readonly target?: FlushTargetSpec;
   /** Automatic flush thresholds; `false` leaves flushing to explicit `flush()` calls. */
   readonly autoFlush?:
     | false
@@ -35,6 +36,10 @@ export interface SyncGatewayOptions {
   readonly schemaPolicy?: SchemaPolicy;
   /** Sync rules to start with when the store holds none. Without rules every row is visible. */
   readonly syncRules?: SyncRules;
+  /**
+   * Decides what a caller may write. Defaults to the write grants of the sync rules in force.
+   */
+  readonly authoriser?: PushAuthoriser;
   /** The wall clock (ms); defaults to `Date.now`. */
   readonly now?: () => number;
   /** Largest accepted drift of a client clock ahead of ours (ms). Defaults to 5000. */
@@ -51,10 +56,14 @@ export interface SyncGatewayOptions {
    */
   readonly logRetention?: number;
   /**
-   * Compact the store (when it supports it) once this many log entries were dropped from
-   * memory since the last compaction. Defaults to 100,000.
+   * Rewrite the store (when it supports it) as merged rows plus the retained log once this many
+   * log entries were dropped from memory since the last rewrite. Defaults to 100,000.
    */
+  readonly logRewriteAfterTrimmed?: number;
+  /** @deprecated The old name of {@link SyncGatewayOptions.logRewriteAfterTrimmed}. */
   readonly compactAfterTrimmed?: number;
   /** Byte budget of one checkpoint chunk. Defaults to 16 MiB. */
   readonly checkpointBudgetBytes?: number;
+  /** Told of every failed flush attempt (hosts log it once, with its code and cause). */
+  readonly onFlushError?: (table: string, error: LakeSyncError) => void;
 }

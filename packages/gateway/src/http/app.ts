@@ -2,22 +2,15 @@
  * @module http/app
  * The HTTP routes every gateway host shares (Node, Cloudflare Workers), as a hono app.
  */
-import {
-  type Claims,
-  Err,
-  HLC_ZERO,
-  LakeSyncError,
-  Ok,
-  parseHLC,
-  type Result,
-} from "@lakesync/core";
+import { type Claims, HLC_ZERO, LakeSyncError, parseHLC, type Result } from "@lakesync/core";
 import { decodeSyncPush, encodeSyncResponse, PROTO_CONTENT_TYPE } from "@lakesync/proto";
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import type { SyncGateway } from "../gateway/sync-gateway.js";
 import type { Principal, TokenVerifier } from "./auth.js";
 import { encodeCheckpointFrames } from "./checkpoint-frames.js";
-import { type ErrorBody, statusOf } from "./error-status.js";
+import { readBody, readJson } from "./request-body.js";
+import { errorResponse, fail, jsonText, protoResponse } from "./responses.js";
 
 /** Options for {@link createGatewayApp}. */
 export interface GatewayAppOptions {
@@ -41,61 +34,6 @@ export interface GatewayAppOptions {
 
 const GATEWAY_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
-
-function errorResponse(c: Context, error: LakeSyncError, status = statusOf(error)): Response {
-  const body: ErrorBody = { code: error.code, message: error.message };
-  return c.json(body, status as 400);
-}
-
-function fail(c: Context, code: string, message: string, status: number): Response {
-  return errorResponse(c, new LakeSyncError(code, message), status);
-}
-
-function protoResponse(c: Context, bytes: Uint8Array): Response {
-  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": PROTO_CONTENT_TYPE });
-}
-
-/** JSON with bigints written as decimal strings. */
-function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
-}
-
-async function readBody(c: Context, max: number): Promise<Result<Uint8Array, LakeSyncError>> {
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > max)
-    return Err(
-      new LakeSyncError("PAYLOAD_TOO_LARGE", `request body of ${declared} bytes exceeds ${max}`),
-    );
-  const stream = c.req.raw.body;
-  if (!stream) return Ok(new Uint8Array());
-  const reader = stream.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let step: Awaited<ReturnType<typeof reader.read>>;
-    try {
-      step = await reader.read();
-    } catch (cause) {
-      return Err(
-        new LakeSyncError("INVALID_INPUT", "the request body could not be read", { cause }),
-      );
-    }
-    if (step.done) break;
-    total += step.value.byteLength;
-    if (total > max) {
-      void reader.cancel();
-      return Err(new LakeSyncError("PAYLOAD_TOO_LARGE", `request body exceeds ${max} bytes`));
-    }
-    parts.push(step.value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return Ok(out);
-}
 
 /**
  * Builds the gateway's HTTP API (DESIGN.md, "Sync protocol"):
@@ -249,20 +187,6 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     return options.websocket(c, ctx.gateway, ctx.principal);
   });
 
-  const readJson = async (c: Context): Promise<Result<unknown, LakeSyncError>> => {
-    const body = await readBody(c, max);
-    if (!body.ok) return body;
-    try {
-      return Ok(
-        JSON.parse(
-          new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body.value),
-        ) as unknown,
-      );
-    } catch (cause) {
-      return Err(new LakeSyncError("INVALID_INPUT", "the body is not valid JSON", { cause }));
-    }
-  };
-
   app.post("/admin/flush/:gatewayId", async (c) => {
     const ctx = await enter(c, true);
     if (ctx instanceof Response) return ctx;
@@ -280,7 +204,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
   app.post("/admin/sync-rules/:gatewayId", async (c) => {
     const ctx = await enter(c, true);
     if (ctx instanceof Response) return ctx;
-    const document = await readJson(c);
+    const document = await readJson(c, max);
     if (!document.ok) return errorResponse(c, document.error);
     const rules = await ctx.gateway.setSyncRules(document.value);
     if (!rules.ok)
@@ -301,7 +225,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
   app.post("/admin/schema/:gatewayId", async (c) => {
     const ctx = await enter(c, true);
     if (ctx instanceof Response) return ctx;
-    const document = await readJson(c);
+    const document = await readJson(c, max);
     if (!document.ok) return errorResponse(c, document.error);
     const schemas = await ctx.gateway.setSchema(document.value);
     if (!schemas.ok)

@@ -14,15 +14,15 @@ export interface StoredGatewayState {
   /** Small named documents (sync rules, schemas). */
   readonly meta: ReadonlyMap<string, string>;
   /**
-   * After a compaction: the merged rows as deltas (folded into the row index, never served by
+   * After a log rewrite: the merged rows as deltas (folded into the row index, never served by
    * pulls) and the horizon (pulls from an older cursor get `CURSOR_EXPIRED`).
    */
   readonly rows?: readonly RowDelta[];
   readonly horizon?: HLCTimestamp;
 }
 
-/** Everything a compacted store must keep. */
-export interface CompactionSnapshot {
+/** Everything a rewritten log must keep: the merged rows, the retained entries, the meta. */
+export interface LogRewrite {
   readonly rows: readonly RowDelta[];
   readonly entries: readonly LogEntry[];
   readonly horizon: HLCTimestamp;
@@ -35,8 +35,8 @@ export interface CompactionSnapshot {
  * crash (an fsync, a storage transaction); the gateway acknowledges a push after that. Every
  * method returns a `Result` and never throws.
  *
- * Implementations: {@link MemoryGatewayStore} (tests), `WalGatewayStore` in
- * `@lakesync/gateway/node` (an append-only file), and the Durable Object storage in the Worker.
+ * Implementations: {@link MemoryGatewayStore} (tests), `WalGatewayStore` in the Node host (an
+ * append-only file), and the Durable Object storage in the Worker.
  */
 export interface GatewayStore {
   load(): Promise<Result<StoredGatewayState, LakeSyncError>>;
@@ -44,10 +44,10 @@ export interface GatewayStore {
   markFlushed(through: HLCTimestamp): Promise<Result<void, LakeSyncError>>;
   putMeta(key: string, value: string): Promise<Result<void, LakeSyncError>>;
   /**
-   * Optional: replaces everything stored with `snapshot` (atomically: a crash leaves either the
+   * Optional: replaces everything stored with `rewrite` (atomically: a crash leaves either the
    * old store or the new one), so the store stops growing with history.
    */
-  compact?(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>>;
+  rewrite?(rewrite: LogRewrite): Promise<Result<void, LakeSyncError>>;
   /** Releases files or handles; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import {
   type RowDelta,
 } from "@lakesync/core";
 import type { LogEntry } from "../log/log-entry.js";
-import type { CompactionSnapshot, GatewayStore, StoredGatewayState } from "./gateway-store.js";
+import type { GatewayStore, LogRewrite, StoredGatewayState } from "./gateway-store.js";
 
 /**
  * Keeps everything in memory. Two gateways built over the same instance one after the other
@@ -23,8 +23,8 @@ export class MemoryGatewayStore implements GatewayStore {
   readonly #meta = new Map<string, string>();
   #rows: readonly RowDelta[] | undefined;
   #horizon: HLCTimestamp | undefined;
-  /** How many times the store was compacted (for tests). */
-  compactions = 0;
+  /** How many times the store was rewritten (for tests). */
+  rewrites = 0;
 
   async load(): Promise<Result<StoredGatewayState, LakeSyncError>> {
     return Ok({
@@ -51,14 +51,14 @@ export class MemoryGatewayStore implements GatewayStore {
     return Ok(undefined);
   }
 
-  async compact(snapshot: CompactionSnapshot): Promise<Result<void, LakeSyncError>> {
+  async rewrite(snapshot: LogRewrite): Promise<Result<void, LakeSyncError>> {
     this.#rows = snapshot.rows;
     this.#entries = [...snapshot.entries];
     this.#horizon = snapshot.horizon;
     this.#flushedThrough = snapshot.flushedThrough;
     this.#meta.clear();
     for (const [k, v] of snapshot.meta) this.#meta.set(k, v);
-    this.compactions++;
+    this.rewrites++;
     return Ok(undefined);
   }
 

@@ -3,6 +3,7 @@ import { delta } from "../../conflict/__tests__/fixtures.js";
 import {
   type Claims,
   filterDeltas,
+  rowAllowed,
   type SyncRules,
   unwrapOrThrow,
   validateSyncRules,
@@ -97,5 +98,19 @@ describe("filterDeltas", () => {
     const copy = [...input];
     filterDeltas(input, rules, alice);
     expect(input).toEqual(copy);
+  });
+});
+
+describe("rowAllowed", () => {
+  it("judges a row by its values, like the deltas that wrote it", () => {
+    expect(rowAllowed("todos", { owner: "alice", title: "x" }, rules, alice)).toBe(true);
+    expect(rowAllowed("todos", { owner: "bob", title: "x" }, rules, alice)).toBe(false);
+    expect(rowAllowed("projects", { team: "blue" }, rules, alice)).toBe(true);
+  });
+
+  it("an unknown row is granted only by rules without filters", () => {
+    expect(rowAllowed("todos", null, rules, alice)).toBe(false);
+    expect(rowAllowed("news", null, rules, alice)).toBe(true);
+    expect(rowAllowed("secrets", null, rules, alice)).toBe(false);
   });
 });

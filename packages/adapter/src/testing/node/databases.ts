@@ -1,3 +1,8 @@
+/**
+ * @module testing/node/databases
+ * The PostgreSQL and MySQL servers tests run against: reachability (skip with a message, or fail
+ * under `CI=true`) and a fresh schema or database per test file.
+ */
 import mysql from "mysql2/promise";
 import pg from "pg";
 

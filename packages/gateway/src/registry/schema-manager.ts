@@ -5,6 +5,7 @@
 import {
   type ColumnType,
   type ColumnValue,
+  checkSchemaGrowth,
   Err,
   Ok,
   type Result,
@@ -77,23 +78,9 @@ export class SchemaManager {
     const valid = validateTableSchema(document);
     if (!valid.ok) return valid;
     const schema = valid.value;
-    const current = this.#tables.get(schema.table);
-    if (current) {
-      for (const [name, type] of current) {
-        const next = schema.columns.find((c) => c.name === name);
-        if (!next)
-          return Err(
-            new SchemaError(`${schema.table}.${name} cannot be dropped without a migration`),
-          );
-        if (next.type !== type)
-          return Err(
-            new SchemaError(
-              `${schema.table}.${name} cannot change type from ${type} to ${next.type} without a migration`,
-            ),
-          );
-      }
-      if (schema.columns.length === current.size) return Ok(false);
-    }
+    const grows = checkSchemaGrowth(this.get(schema.table), schema);
+    if (!grows.ok) return grows;
+    if (!grows.value) return Ok(false);
     this.#setTable(schema);
     this.#version++;
     return Ok(true);
@@ -138,6 +125,15 @@ export class SchemaManager {
       }
     }
     if (additions.size === 0) return Ok(false);
+    for (const [table, columns] of additions) {
+      // The grown schema must pass the same validation as a registered one (reserved names).
+      const grown = [...(this.#tables.get(table) ?? new Map<string, ColumnType>()), ...columns];
+      const valid = validateTableSchema({
+        table,
+        columns: grown.map(([name, type]) => ({ name, type })),
+      });
+      if (!valid.ok) return valid;
+    }
     for (const [table, columns] of additions) {
       const current = this.#tables.get(table) ?? new Map<string, ColumnType>();
       for (const [name, type] of columns) if (!current.has(name)) current.set(name, type);

@@ -1,17 +1,20 @@
 /**
- * @module checkpoint/row-state-deltas
+ * @module conflict/row-state-deltas
  * Expressing a merged row state as the smallest set of deltas that rebuilds it exactly.
  */
-import { type ColumnDelta, deltaId, type RowDelta, type RowState } from "@lakesync/core";
+import { deltaId } from "../delta/delta-id.js";
+import type { ColumnDelta, RowDelta } from "../delta/types.js";
+import type { RowState } from "./row-state.js";
 
-/** The id of snapshot deltas that are never served (compaction): hashing them would be wasted. */
+/** The id given to deltas that are never served (a store rewrite): hashing them would be wasted. */
 const NO_ID = "0".repeat(64);
 
 /**
  * One UPDATE per distinct write (HLC and client) that still holds a column, plus a DELETE for
  * the tombstone if there is one. Applying them to an empty replica, in any order, yields
- * `state` again, per-column HLCs included — unlike a flat row with one HLC, which would let a
- * stale write win later.
+ * `state` again, per-column HLCs and the tombstone included — unlike a flat row with one HLC,
+ * which would let a stale write win later. With `ids: false` the deltas carry a placeholder id
+ * (for storage that never serves them).
  */
 export function rowStateToDeltas(
   table: string,

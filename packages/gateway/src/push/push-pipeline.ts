@@ -1,0 +1,184 @@
+/**
+ * @module push/push-pipeline
+ * The path of a push: validate, authorise, check schemas, merge, make durable (one append per
+ * group of concurrent pushes), then acknowledge.
+ */
+import {
+  applyToRowState,
+  type Claims,
+  EMPTY_ROW_STATE,
+  Err,
+  type HLC,
+  type HLCTimestamp,
+  LakeSyncError,
+  Ok,
+  type Result,
+  type RowKey,
+  type RowState,
+  rowKey,
+} from "@lakesync/core";
+import type { SyncPush } from "@lakesync/proto";
+import type { LogEntry } from "../log/log-entry.js";
+import type { Registry } from "../registry/registry.js";
+import type { RowIndex } from "../state/row-index.js";
+import type { GatewayStore } from "../store/gateway-store.js";
+import type { DeltaRefusal, PushAuthoriser } from "./push-authoriser.js";
+import { type PushLimits, validatePush } from "./validate-push.js";
+
+/** The acknowledgement of a push. */
+export interface PushResult {
+  /** The gateway's clock after the push; every accepted delta is durable. */
+  readonly serverHlc: HLCTimestamp;
+  /** Deltas that changed something (the rest were duplicates, superseded, or refused). */
+  readonly accepted: number;
+  /** Deltas the caller may not write, with the reason; they were not merged. */
+  readonly refused: readonly DeltaRefusal[];
+}
+
+/** What the pipeline works with. */
+export interface PushPipelineParts {
+  readonly rows: RowIndex;
+  readonly clock: HLC;
+  readonly store: GatewayStore;
+  readonly registry: Registry;
+  readonly authoriser: PushAuthoriser;
+  readonly limits: PushLimits;
+  /** Called with the entries of a group once they are durable and merged. */
+  readonly accepted: (entries: readonly LogEntry[]) => void;
+}
+
+interface Waiting {
+  readonly push: SyncPush;
+  readonly claims: Claims;
+  readonly resolve: (result: Result<PushResult, LakeSyncError>) => void;
+}
+
+interface Member {
+  readonly resolve: Waiting["resolve"];
+  readonly count: number;
+  readonly refused: readonly DeltaRefusal[];
+}
+
+/**
+ * Group commit: pushes that arrive while a group is being made durable wait and form the next
+ * group, which is merged in arrival order and stored with one `append` (one fsync). If the
+ * store fails, none of the group is applied or acknowledged. Groups (and any task given to
+ * {@link PushPipeline.exclusive}) run one at a time, so the log stays in sequence order.
+ */
+export class PushPipeline {
+  readonly #parts: PushPipelineParts;
+  readonly #waiting: Waiting[] = [];
+  #queued = false;
+  #tail: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(parts: PushPipelineParts) {
+    this.#parts = parts;
+  }
+
+  /** Queues a push; resolves with its acknowledgement once it is durable, or its `Err`. */
+  submit(push: SyncPush, claims: Claims): Promise<Result<PushResult, LakeSyncError>> {
+    return new Promise((resolve) => {
+      this.#waiting.push({ push, claims, resolve });
+      if (this.#queued) return;
+      this.#queued = true;
+      void this.exclusive(() => this.#drain());
+    });
+  }
+
+  /** Runs `task` between groups (schema changes, log rewrites); resolves with its result. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.#tail.then(task, task);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Refuses new pushes from now on and waits for those already queued. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.exclusive(async () => undefined);
+  }
+
+  async #drain(): Promise<void> {
+    this.#queued = false;
+    const group = this.#waiting.splice(0);
+    const { rows, clock, store, registry, authoriser, limits } = this.#parts;
+    const overlay = new Map<RowKey, { table: string; rowId: string; state: RowState }>();
+    const accepted: LogEntry[] = [];
+    const members: Member[] = [];
+    let schemasChanged = false;
+    for (const { push, claims, resolve } of group) {
+      if (this.#closed) {
+        resolve(Err(new LakeSyncError("GATEWAY_CLOSED", "the gateway is shutting down")));
+        continue;
+      }
+      // 1. Validate: size, client ids, shape, clock drift.
+      const valid = validatePush(push, clock, limits);
+      if (!valid.ok) {
+        resolve(valid);
+        continue;
+      }
+      // 2. Authorise: may this caller push at all, and which deltas may it write?
+      const admitted = await authoriser.admit(push, claims);
+      if (!admitted.ok) {
+        resolve(admitted);
+        continue;
+      }
+      const stateOf = (table: string, rowId: string) =>
+        overlay.get(rowKey(table, rowId))?.state ?? rows.get(table, rowId) ?? EMPTY_ROW_STATE;
+      const refused: DeltaRefusal[] = [];
+      const allowed = push.deltas.filter((delta) => {
+        const refusal = authoriser.check(delta, claims, stateOf(delta.table, delta.rowId));
+        if (refusal) refused.push(refusal);
+        return refusal === undefined;
+      });
+      // 3. Schemas: the allowed deltas must fit (or grow) them.
+      const fits = registry.checkDeltas(allowed);
+      if (!fits.ok) {
+        resolve(fits);
+        continue;
+      }
+      schemasChanged ||= fits.value;
+      // 4. Merge: only deltas that change a row are logged; duplicates are acknowledged.
+      let count = 0;
+      for (const delta of allowed) {
+        const before = stateOf(delta.table, delta.rowId);
+        const after = applyToRowState(before, delta);
+        if (after === before) continue;
+        overlay.set(rowKey(delta.table, delta.rowId), {
+          table: delta.table,
+          rowId: delta.rowId,
+          state: after,
+        });
+        accepted.push({ seq: clock.now(), delta });
+        count++;
+      }
+      members.push({ resolve, count, refused });
+    }
+    // 5. Durable: schemas first, then one append for the whole group.
+    if (schemasChanged) {
+      const saved = await registry.persistSchemas();
+      if (!saved.ok) {
+        for (const m of members) m.resolve(saved);
+        return;
+      }
+    }
+    if (accepted.length > 0) {
+      const durable = await store.append(accepted);
+      if (!durable.ok) {
+        const error = new LakeSyncError(
+          "STORE_UNAVAILABLE",
+          `could not make the push durable: ${durable.error.message}`,
+          { cause: durable.error },
+        );
+        for (const m of members) m.resolve(Err(error));
+        return;
+      }
+      for (const { table, rowId, state } of overlay.values()) rows.set(table, rowId, state);
+      this.#parts.accepted(accepted);
+    }
+    // 6. Acknowledge.
+    const serverHlc = clock.now();
+    for (const m of members) m.resolve(Ok({ serverHlc, accepted: m.count, refused: m.refused }));
+  }
+}
