@@ -23,19 +23,3 @@ export interface Env {
   /** Comma-separated origins allowed by CORS, or `*`. */
   readonly CORS_ORIGINS?: string;
 }
-
-/** A positive integer variable, or the default. */
-export function intVar(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value !== undefined && value !== "" && Number.isSafeInteger(n) && n > 0 ? n : fallback;
-}
-
-/**
- * How many trimmed log entries trigger a rewrite of the Durable Object's log storage:
- * `LOG_REWRITE_AFTER_TRIMMED`, or its old name `COMPACT_AFTER_TRIMMED`; 100,000 by default.
- */
-export function logRewriteAfterTrimmed(
-  env: Pick<Env, "LOG_REWRITE_AFTER_TRIMMED" | "COMPACT_AFTER_TRIMMED">,
-): number {
-  return intVar(env.LOG_REWRITE_AFTER_TRIMMED ?? env.COMPACT_AFTER_TRIMMED, 100_000);
-}

@@ -17,7 +17,8 @@ import { encodeSyncNotification } from "@lakesync/proto";
 import type { Hono } from "hono";
 import parquetWasm from "parquet-wasm/esm/parquet_wasm_bg.wasm";
 import { DurableObjectGatewayStore } from "./do-store.js";
-import { type Env, intVar, logRewriteAfterTrimmed } from "./env.js";
+import type { Env } from "./env.js";
+import { intVar, logRewriteAfterTrimmed } from "./vars.js";
 
 let parquetReady: Promise<Result<void, LakeSyncError>> | undefined;
 const GATEWAY_ID_KEY = "lakesync-gateway-id";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { logRewriteAfterTrimmed } from "../env.js";
+import { logRewriteAfterTrimmed } from "../vars.js";
 
 describe("Worker variables", () => {
   it("LOG_REWRITE_AFTER_TRIMMED sets when the log storage is rewritten", () => {
