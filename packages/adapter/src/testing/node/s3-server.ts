@@ -1,3 +1,4 @@
+/// <reference path="./s3rver.d.ts" />
 /**
  * @module testing/node/s3-server
  * The S3 the tests run against: by default a private s3rver on 127.0.0.1; when
