@@ -11,6 +11,12 @@
 export * from "./deltas/read-deltas.js";
 export * from "./deltas/write-deltas.js";
 export { initParquet, type ParquetEngine, registerParquetEngine } from "./engine/engine.js";
+export {
+  type IcebergColumn,
+  type IcebergColumnType,
+  icebergArrowType,
+  writeIcebergParquet,
+} from "./iceberg/field-id-columns.js";
 export * from "./rows/rows.js";
 export {
   arrowTypeOf,
