@@ -122,7 +122,8 @@ function fromJsonChecked(text: string): RowDelta[] {
 // --- protobuf-es: generated code, with the package's mapping to and from core types.
 function esEncode(response: SyncResponse): Uint8Array {
   const deltas = response.deltas.map((d) => unwrapOrThrow(fromRowDelta(d)));
-  return toBinary(SyncResponseSchema, create(SyncResponseSchema, { ...response, deltas }));
+  const { serverHlc, hasMore } = response;
+  return toBinary(SyncResponseSchema, create(SyncResponseSchema, { serverHlc, hasMore, deltas }));
 }
 function esDecode(bytes: Uint8Array): RowDelta[] {
   const message = fromBinary(SyncResponseSchema, bytes, { readUnknownFields: false });

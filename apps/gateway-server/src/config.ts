@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
+import { validateGatewayId } from "@lakesync/gateway";
 
 /** Which backend flushed deltas land in. */
 export type LakeConfig =
@@ -37,6 +38,15 @@ export interface ServerConfig {
   readonly devSecret: boolean;
   readonly corsOrigins: readonly string[];
   readonly maxBodyBytes: number;
+  /** Largest value of one column in bytes (413 above). */
+  readonly maxValueBytes: number;
+  /**
+   * The gateway ids this server serves without an admin creating them first (development mode
+   * adds `todos`). Any other id is a JSON 404 until `POST /admin/gateways/:id` creates it.
+   */
+  readonly gatewayIds: readonly string[];
+  /** Ids matching this pattern (whole id) are served too. */
+  readonly gatewayPattern?: RegExp;
   /** A directory of static files to serve at `/` (the todo app), if any. */
   readonly staticDir?: string;
 }
@@ -71,7 +81,8 @@ function integer(
  * `AWS_SECRET_ACCESS_KEY`, `DATABASE_URL`, `LAKESYNC_FLUSH_FORMAT` (json|parquet),
  * `LAKESYNC_FLUSH_MAX_BYTES`, `LAKESYNC_FLUSH_MAX_AGE_MS`, `LAKESYNC_JWT_SECRET`,
  * `LAKESYNC_JWKS_URL`, `LAKESYNC_CORS_ORIGINS` (comma-separated), `LAKESYNC_MAX_BODY_BYTES`,
- * `LAKESYNC_STATIC_DIR`.
+ * `LAKESYNC_MAX_VALUE_BYTES`, `LAKESYNC_GATEWAYS` (comma-separated ids), `LAKESYNC_GATEWAY_PATTERN`
+ * (a regular expression the whole id must match), `LAKESYNC_STATIC_DIR`.
  */
 export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, LakeSyncError> {
   let file: Record<string, unknown> = {};
@@ -119,6 +130,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     2 ** 30,
   );
   if (!maxBody.ok) return maxBody;
+  const maxValue = integer(
+    pick("LAKESYNC_MAX_VALUE_BYTES", "maxValueBytes"),
+    "LAKESYNC_MAX_VALUE_BYTES",
+    1,
+    2 ** 30,
+  );
+  if (!maxValue.ok) return maxValue;
 
   const dataDir = resolve(cwd, pick("LAKESYNC_DATA_DIR", "dataDir") ?? ".lakesync-data");
   const format = pick("LAKESYNC_FLUSH_FORMAT", "flushFormat") ?? "parquet";
@@ -154,6 +172,32 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
 
   const jwtSecret = pick("LAKESYNC_JWT_SECRET", "jwtSecret");
   const jwksUrl = pick("LAKESYNC_JWKS_URL", "jwksUrl");
+  const devSecret = jwtSecret === undefined && jwksUrl === undefined;
+  const gatewayIds: string[] = devSecret ? ["todos"] : [];
+  for (const id of (pick("LAKESYNC_GATEWAYS", "gateways") ?? "").split(",")) {
+    const trimmed = id.trim();
+    if (trimmed === "") continue;
+    const valid = validateGatewayId(trimmed);
+    if (!valid.ok) return fail(`LAKESYNC_GATEWAYS: "${trimmed}": ${valid.error.message}`);
+    if (!gatewayIds.includes(trimmed)) gatewayIds.push(trimmed);
+  }
+  const patternText = pick("LAKESYNC_GATEWAY_PATTERN", "gatewayPattern");
+  let gatewayPattern: RegExp | undefined;
+  if (patternText !== undefined) {
+    try {
+      gatewayPattern = new RegExp(`^(?:${patternText})$`);
+    } catch (cause) {
+      return Err(
+        new LakeSyncError(
+          "INVALID_CONFIG",
+          "LAKESYNC_GATEWAY_PATTERN is not a regular expression",
+          {
+            cause,
+          },
+        ),
+      );
+    }
+  }
   const staticDir = pick("LAKESYNC_STATIC_DIR", "staticDir");
   const cors = pick("LAKESYNC_CORS_ORIGINS", "corsOrigins");
   return Ok({
@@ -164,8 +208,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     flushFormat: format,
     flushMaxBytes: maxBytes.value ?? 4 * 1024 * 1024,
     flushMaxAgeMs: maxAge.value ?? 30_000,
-    devSecret: jwtSecret === undefined && jwksUrl === undefined,
-    ...(jwtSecret === undefined && jwksUrl === undefined ? { jwtSecret: DEV_JWT_SECRET } : {}),
+    devSecret,
+    ...(devSecret ? { jwtSecret: DEV_JWT_SECRET } : {}),
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
     ...(jwksUrl === undefined ? {} : { jwksUrl }),
     corsOrigins: cors
@@ -175,6 +219,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
           .filter(Boolean)
       : [],
     maxBodyBytes: maxBody.value ?? 8 * 1024 * 1024,
+    maxValueBytes: maxValue.value ?? 1024 * 1024,
+    gatewayIds,
+    ...(gatewayPattern ? { gatewayPattern } : {}),
     ...(staticDir ? { staticDir: resolve(cwd, staticDir) } : {}),
   });
 }

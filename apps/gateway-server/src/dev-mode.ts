@@ -23,7 +23,11 @@ export const TODO_SCHEMA: TableSchema = {
   ],
 };
 
-/** Everyone sees their own todos and every public one. */
+/**
+ * Everyone sees their own todos and every shared one. Owners do anything to their own todos;
+ * anyone may retitle or tick a shared todo; only its owner may change `owner` or `private`, or
+ * delete it.
+ */
 export const TODO_RULES: SyncRules = {
   version: 1,
   buckets: [
@@ -36,13 +40,25 @@ export const TODO_RULES: SyncRules = {
       tables: [{ table: "todos", filters: [{ column: "private", op: "eq", value: false }] }],
     },
   ],
+  writes: [
+    { table: "todos", filters: [{ column: "owner", op: "eq", value: "jwt:sub" }] },
+    {
+      table: "todos",
+      filters: [{ column: "private", op: "eq", value: false }],
+      columns: ["title", "completed", "updated_at"],
+      operations: ["update"],
+    },
+  ],
 };
 
-/** Gives the todo gateway its schema and rules the first time it opens (kept if already set). */
+/**
+ * Gives the todo gateway its schema and the app's rules when it opens (setting the rules in
+ * force again changes nothing; rules from an older version of the app are replaced).
+ */
 export async function prepareTodoGateway(gateway: SyncGateway): Promise<void> {
   if (gateway.gatewayId !== TODO_GATEWAY) return;
   if (!gateway.schemaOf(TODO_SCHEMA.table)) await gateway.setSchema(TODO_SCHEMA);
-  if (!gateway.syncRules) await gateway.setSyncRules(TODO_RULES);
+  await gateway.setSyncRules(TODO_RULES);
 }
 
 /** A development token: HS256, 12 hours, valid for every gateway. */

@@ -1,10 +1,17 @@
 /**
  * @module gateway-registry
- * One `SyncGateway` per gateway id, opened on first use over its own write-ahead log.
+ * The gateways this server serves: configured ids (or a pattern) and those an admin created,
+ * each opened on first use over its own write-ahead log.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
-import { type FlushTargetSpec, SyncGateway, type SyncGatewayOptions } from "@lakesync/gateway";
+import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
+import {
+  type FlushTargetSpec,
+  SyncGateway,
+  type SyncGatewayOptions,
+  validateGatewayId,
+} from "@lakesync/gateway";
 import { WalGatewayStore } from "./wal-store.js";
 
 /** How the registry opens each gateway. */
@@ -14,15 +21,22 @@ export interface RegistryOptions {
   readonly target: FlushTargetSpec | undefined;
   readonly flushMaxBytes: number;
   readonly flushMaxAgeMs: number;
+  /** Ids served without being created first. */
+  readonly gatewayIds?: readonly string[];
+  /** Ids matching this are served too. */
+  readonly gatewayPattern?: RegExp;
   /** Extra options for every gateway (schema policy, limits). */
   readonly gatewayOptions?: Partial<SyncGatewayOptions>;
   /** Called once after a gateway is opened for the first time in this process. */
   readonly onOpen?: (gateway: SyncGateway) => Promise<void>;
+  /** Where failures of automatic flushes are reported (once per failure). */
+  readonly log?: (message: string) => void;
 }
 
 /**
  * Opens gateways lazily and exactly once (concurrent first requests share the opening), runs
- * their automatic flushes on a timer, and closes them all (flushing) on shutdown.
+ * their automatic flushes on a timer, and closes them all (flushing) on shutdown. An id that is
+ * neither configured nor created is `GATEWAY_NOT_FOUND`, and nothing is written for it.
  */
 export class GatewayRegistry {
   readonly #options: RegistryOptions;
@@ -40,6 +54,41 @@ export class GatewayRegistry {
   get(id: string): Promise<Result<SyncGateway, LakeSyncError>> {
     const existing = this.#gateways.get(id);
     if (existing) return existing;
+    const valid = validateGatewayId(id);
+    if (!valid.ok) return Promise.resolve(valid);
+    if (!this.#exists(id))
+      return Promise.resolve(
+        Err(
+          new LakeSyncError(
+            "GATEWAY_NOT_FOUND",
+            `there is no gateway "${id}": configure it (LAKESYNC_GATEWAYS) or create it (POST /admin/gateways/${id})`,
+          ),
+        ),
+      );
+    return this.#opening(id);
+  }
+
+  /** Creates a gateway (or finds it); `created` says whether it is new. */
+  async create(
+    id: string,
+  ): Promise<Result<{ gateway: SyncGateway; created: boolean }, LakeSyncError>> {
+    const valid = validateGatewayId(id);
+    if (!valid.ok) return valid;
+    const created = !this.#gateways.has(id) && !this.#exists(id);
+    const opened = await (this.#gateways.get(id) ?? this.#opening(id));
+    return opened.ok ? Ok({ gateway: opened.value, created }) : opened;
+  }
+
+  #exists(id: string): boolean {
+    const o = this.#options;
+    return (
+      (o.gatewayIds ?? []).includes(id) ||
+      (o.gatewayPattern?.test(id) ?? false) ||
+      existsSync(join(o.dataDir, "gateways", id, "wal.log"))
+    );
+  }
+
+  #opening(id: string): Promise<Result<SyncGateway, LakeSyncError>> {
     const opening = this.#open(id);
     this.#gateways.set(id, opening);
     void opening.then((result) => {
@@ -50,11 +99,13 @@ export class GatewayRegistry {
 
   async #open(id: string): Promise<Result<SyncGateway, LakeSyncError>> {
     const o = this.#options;
+    const log = o.log ?? ((message: string) => console.error(message));
     const opened = await SyncGateway.open({
       gatewayId: id,
       store: new WalGatewayStore({ dir: join(o.dataDir, "gateways", id) }),
       ...(o.target ? { target: o.target } : {}),
       autoFlush: { maxBytes: o.flushMaxBytes, maxAgeMs: o.flushMaxAgeMs },
+      onFlushError: (table, error) => log(describeFlushFailure(id, table, error)),
       ...o.gatewayOptions,
     });
     if (!opened.ok) return opened;
@@ -84,4 +135,20 @@ export class GatewayRegistry {
     this.#gateways.clear();
     return first ? Err(first) : Ok(undefined);
   }
+}
+
+/** One line for a failed flush: gateway, table, code, message and the chain of causes. */
+export function describeFlushFailure(
+  gatewayId: string,
+  table: string,
+  error: LakeSyncError,
+): string {
+  const causes: string[] = [];
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    causes.push(message);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return `[lakesync] flush of table "${table}" of gateway "${gatewayId}" failed (${error.code}): ${error.message}${causes.length > 0 ? `; caused by: ${causes.join("; ")}` : ""} (retried with back-off)`;
 }

@@ -57,12 +57,15 @@ export async function startServer(
     target: options.target,
     flushMaxBytes: config.flushMaxBytes,
     flushMaxAgeMs: config.flushMaxAgeMs,
-    ...(options.gatewayOptions ? { gatewayOptions: options.gatewayOptions } : {}),
+    gatewayIds: config.gatewayIds,
+    ...(config.gatewayPattern ? { gatewayPattern: config.gatewayPattern } : {}),
+    gatewayOptions: { maxValueBytes: config.maxValueBytes, ...options.gatewayOptions },
     ...(config.devSecret ? { onOpen: prepareTodoGateway } : {}),
   });
 
   const api = createGatewayApp({
     resolve: (id) => gateways.get(id),
+    create: (id) => gateways.create(id),
     verifier: verifier.value,
     maxBodyBytes: config.maxBodyBytes,
     ...(config.corsOrigins.length > 0
@@ -105,6 +108,11 @@ export async function startServer(
     });
   }
   app.route("/", api);
+  // API paths never fall through to the app's index.html: an unknown one is a JSON 404.
+  for (const prefix of ["/sync", "/admin", "/dev", "/iceberg", "/lake"])
+    app.all(`${prefix}/*`, (c) =>
+      c.json({ code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` }, 404),
+    );
   if (config.staticDir && existsSync(config.staticDir)) {
     app.use("/*", serveStatic({ root: config.staticDir }));
     app.get("/*", serveStatic({ root: config.staticDir, path: "index.html" }));

@@ -27,6 +27,7 @@ import {
   type StoredGatewayState,
 } from "@lakesync/gateway";
 
+/** Entries written before row views existed: count, seqs, deltas. Still read. */
 const ENTRIES = 1;
 const FLUSHED = 2;
 const META = 3;
@@ -34,6 +35,8 @@ const META = 3;
 const ROWS = 4;
 /** The horizon written by a log rewrite. */
 const HORIZON = 5;
+/** Entries with their row views: count, deltas length, seqs, deltas, views. */
+const ENTRIES_WITH_VIEWS = 6;
 const HEADER = 9; // u32 length, u32 crc32 (of type + payload), u8 type
 
 /** Options for {@link WalGatewayStore}. */
@@ -58,15 +61,19 @@ function record(type: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-/** An entries record: the entry count, then the batch's seqs and deltas (see `encodeLogBatch`). */
+/** An entries record: the count, the length of the deltas, then seqs, deltas and row views. */
 function entriesPayload(entries: readonly LogEntry[]): Result<Uint8Array, LakeSyncError> {
   const batch = encodeLogBatch(entries);
   if (!batch.ok) return batch;
-  const { seqs, deltas } = batch.value;
-  const out = new Uint8Array(4 + seqs.byteLength + deltas.byteLength);
-  new DataView(out.buffer).setUint32(0, entries.length, false);
-  out.set(seqs, 4);
-  out.set(deltas, 4 + seqs.byteLength);
+  const { seqs, deltas, views } = batch.value;
+  const viewBytes = views ?? new Uint8Array();
+  const out = new Uint8Array(8 + seqs.byteLength + deltas.byteLength + viewBytes.byteLength);
+  const data = new DataView(out.buffer);
+  data.setUint32(0, entries.length, false);
+  data.setUint32(4, deltas.byteLength, false);
+  out.set(seqs, 8);
+  out.set(deltas, 8 + seqs.byteLength);
+  out.set(viewBytes, 8 + seqs.byteLength + deltas.byteLength);
   return Ok(out);
 }
 
@@ -175,7 +182,7 @@ export class WalGatewayStore implements GatewayStore {
     if (entries.length === 0) return Ok(undefined);
     const payload = entriesPayload(entries);
     if (!payload.ok) return payload;
-    return this.#write(record(ENTRIES, payload.value));
+    return this.#write(record(ENTRIES_WITH_VIEWS, payload.value));
   }
 
   async markFlushed(through: HLCTimestamp): Promise<Result<void, LakeSyncError>> {
@@ -204,7 +211,7 @@ export class WalGatewayStore implements GatewayStore {
     for (const entries of chunked(snapshot.entries)) {
       const payload = entriesPayload(entries);
       if (!payload.ok) return payload;
-      parts.push(record(ENTRIES, payload.value));
+      parts.push(record(ENTRIES_WITH_VIEWS, payload.value));
     }
     const next = `${this.#path}.rewrite`;
     try {
@@ -278,6 +285,20 @@ function applyRecord(
     const start = 4 + count * 8;
     if (start > payload.byteLength) return Err(storeError("short entries record"));
     const batch = decodeLogBatch(payload.subarray(4, start), payload.subarray(start));
+    if (!batch.ok) return Err(storeError("bad entries record"));
+    for (const entry of batch.value) entries.push(entry);
+    return Ok(undefined);
+  }
+  if (type === ENTRIES_WITH_VIEWS) {
+    if (payload.byteLength < 8) return Err(storeError("short entries record"));
+    const count = view.getUint32(0, false);
+    const deltasEnd = 8 + count * 8 + view.getUint32(4, false);
+    if (deltasEnd > payload.byteLength) return Err(storeError("short entries record"));
+    const batch = decodeLogBatch(
+      payload.subarray(8, 8 + count * 8),
+      payload.subarray(8 + count * 8, deltasEnd),
+      payload.subarray(deltasEnd),
+    );
     if (!batch.ok) return Err(storeError("bad entries record"));
     for (const entry of batch.value) entries.push(entry);
     return Ok(undefined);

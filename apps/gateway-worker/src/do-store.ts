@@ -53,8 +53,12 @@ export class DurableObjectGatewayStore implements GatewayStore {
   async load(): Promise<Result<StoredGatewayState, LakeSyncError>> {
     try {
       this.#sql.exec(
-        "CREATE TABLE IF NOT EXISTS lakesync_batches (id INTEGER PRIMARY KEY AUTOINCREMENT, seqs BLOB NOT NULL, deltas BLOB NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS lakesync_batches (id INTEGER PRIMARY KEY AUTOINCREMENT, seqs BLOB NOT NULL, deltas BLOB NOT NULL, views BLOB)",
       );
+      const columns = this.#sql.exec("PRAGMA table_info(lakesync_batches)").toArray();
+      // Storage created before row views existed gains the column.
+      if (!columns.some((c) => c.name === "views"))
+        this.#sql.exec("ALTER TABLE lakesync_batches ADD COLUMN views BLOB");
       this.#sql.exec(
         "CREATE TABLE IF NOT EXISTS lakesync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
       );
@@ -69,11 +73,12 @@ export class DurableObjectGatewayStore implements GatewayStore {
       }
       const entries: LogEntry[] = [];
       for (const row of this.#sql
-        .exec("SELECT seqs, deltas FROM lakesync_batches ORDER BY id")
+        .exec("SELECT seqs, deltas, views FROM lakesync_batches ORDER BY id")
         .toArray()) {
         const batch = decodeLogBatch(
           new Uint8Array(row.seqs as ArrayBuffer),
           new Uint8Array(row.deltas as ArrayBuffer),
+          row.views ? new Uint8Array(row.views as ArrayBuffer) : undefined,
         );
         if (!batch.ok) return Err(failure("a stored batch is corrupt", batch.error));
         for (const entry of batch.value) entries.push(entry);
@@ -101,9 +106,10 @@ export class DurableObjectGatewayStore implements GatewayStore {
     if (!batch.ok) return batch;
     try {
       this.#sql.exec(
-        "INSERT INTO lakesync_batches (seqs, deltas) VALUES (?, ?)",
+        "INSERT INTO lakesync_batches (seqs, deltas, views) VALUES (?, ?, ?)",
         toBuffer(batch.value.seqs),
         toBuffer(batch.value.deltas),
+        batch.value.views ? toBuffer(batch.value.views) : null,
       );
       return Ok(undefined);
     } catch (cause) {
@@ -139,11 +145,16 @@ export class DurableObjectGatewayStore implements GatewayStore {
       if (!encoded.ok) return encoded;
       rowChunks.push(toBuffer(encoded.value));
     }
-    const batches: { seqs: ArrayBuffer; deltas: ArrayBuffer }[] = [];
+    const batches: { seqs: ArrayBuffer; deltas: ArrayBuffer; views: ArrayBuffer | null }[] = [];
     for (const entries of chunked(snapshot.entries)) {
       const batch = encodeLogBatch(entries);
       if (!batch.ok) return batch;
-      batches.push({ seqs: toBuffer(batch.value.seqs), deltas: toBuffer(batch.value.deltas) });
+      const { seqs, deltas, views } = batch.value;
+      batches.push({
+        seqs: toBuffer(seqs),
+        deltas: toBuffer(deltas),
+        views: views ? toBuffer(views) : null,
+      });
     }
     try {
       this.#sql.exec("DELETE FROM lakesync_batches");
@@ -153,9 +164,10 @@ export class DurableObjectGatewayStore implements GatewayStore {
         this.#sql.exec("INSERT INTO lakesync_rows (deltas) VALUES (?)", chunk);
       for (const b of batches)
         this.#sql.exec(
-          "INSERT INTO lakesync_batches (seqs, deltas) VALUES (?, ?)",
+          "INSERT INTO lakesync_batches (seqs, deltas, views) VALUES (?, ?, ?)",
           b.seqs,
           b.deltas,
+          b.views,
         );
       const put = "INSERT INTO lakesync_meta (key, value) VALUES (?, ?)";
       for (const [key, value] of snapshot.meta) this.#sql.exec(put, key, value);

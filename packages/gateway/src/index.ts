@@ -27,7 +27,7 @@ export {
 } from "./flush/targets/lake-file-target.js";
 export { type FlushTargetSpec, toFlushTarget } from "./flush/targets/target-spec.js";
 export type { SyncGatewayOptions } from "./gateway/options.js";
-export { type GatewayStats, SyncGateway } from "./gateway/sync-gateway.js";
+export { type GatewayStats, type PushAnswer, SyncGateway } from "./gateway/sync-gateway.js";
 export { createGatewayApp, type GatewayAppOptions } from "./http/app.js";
 export {
   AuthError,
@@ -38,13 +38,15 @@ export {
 } from "./http/auth.js";
 export { encodeCheckpointFrames } from "./http/checkpoint-frames.js";
 export { type ErrorBody, statusOf } from "./http/error-status.js";
-export type { LogEntry } from "./log/log-entry.js";
+export { validateGatewayId } from "./http/gateway-id.js";
+export type { LogEntry, RowView } from "./log/log-entry.js";
 export {
   allowAllWrites,
   type DeltaRefusal,
   type PushAuthoriser,
 } from "./push/push-authoriser.js";
 export type { PushResult } from "./push/push-pipeline.js";
+export { RulesAuthoriser } from "./push/rules-authoriser.js";
 export type { SchemaPolicy, SchemaSet } from "./registry/schema-manager.js";
 export {
   chunked,

@@ -22,13 +22,38 @@ export interface SyncPull {
   readonly maxDeltas: number;
 }
 
-/** Gateway to client: the answer to a push (no deltas) or one page of a pull. */
+/** A delta of a push that the caller may not write. */
+export interface DeltaRefusal {
+  readonly deltaId: string;
+  readonly table: string;
+  readonly rowId: string;
+  /** A stable code such as `FORBIDDEN`. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A row of a table. */
+export interface RowRef {
+  readonly table: string;
+  readonly rowId: string;
+}
+
+/**
+ * Gateway to client: the answer to a push or one page of a pull. A push answer lists the
+ * deltas it refused, with the gateway's version of those rows in `deltas` (rows the caller may
+ * not read are in `evicted`); a pull page lists rows that left the caller's view in `evicted`,
+ * to be applied after `deltas`.
+ */
 export interface SyncResponse {
   readonly deltas: readonly RowDelta[];
   /** The gateway's clock after handling the request. */
   readonly serverHlc: HLCTimestamp;
   /** True when more deltas are waiting: pull again from the last delta's HLC. */
   readonly hasMore: boolean;
+  /** Push answers: refused deltas (absent or empty when every delta was accepted). */
+  readonly refused?: readonly DeltaRefusal[];
+  /** Rows to remove locally, after `deltas` (absent or empty: none). */
+  readonly evicted?: readonly RowRef[];
 }
 
 /** One materialised row of a checkpoint and the newest write it contains. */

@@ -66,19 +66,22 @@ export class HLC {
   /**
    * Merges a timestamp received from another replica and issues one greater than both.
    * Returns `Err(ClockDriftError)` — leaving the clock unchanged — when the remote wall clock is
-   * more than the allowed drift ahead of the local wall clock, and `Err(ValidationError)` for a
-   * value that is not a 64-bit timestamp.
+   * more than the allowed drift ahead of the local physical wall clock, and
+   * `Err(ValidationError)` for a value that is not a 64-bit timestamp. So however many stamps it
+   * accepts, the clock never runs more than the drift limit ahead of the wall clock.
    */
   recv(remote: HLCTimestamp): Result<HLCTimestamp, ClockDriftError | ValidationError> {
     const checked = toHLC(remote);
     if (!checked.ok) return checked;
     const { wallMs: remoteWall, counter: remoteCounter } = decodeHLC(checked.value);
+    // Drift is judged against the physical wall clock, never against the clock's own last stamp:
+    // otherwise every accepted stamp would raise the bar for the next one, and a sequence of
+    // pushes each just within the limit could ratchet the clock arbitrarily far ahead.
     const physical = this.#readWall();
-    const reference = Math.max(physical, this.#wallMs);
-    if (remoteWall - reference > this.#maxDriftMs) {
+    if (remoteWall - physical > this.#maxDriftMs) {
       return Err(
         new ClockDriftError(
-          `remote clock is ${remoteWall - reference} ms ahead of local clock (limit ${this.#maxDriftMs} ms)`,
+          `remote clock is ${remoteWall - physical} ms ahead of the wall clock (limit ${this.#maxDriftMs} ms)`,
         ),
       );
     }

@@ -101,6 +101,22 @@ export function rowAllowed(
   );
 }
 
+/**
+ * True when every filter holds for `row` (no filters: always). A filter on a column the row
+ * lacks, or on a claim the token lacks, does not hold.
+ */
+export function filtersHold(
+  filters: readonly RowFilter[] | undefined,
+  row: Row | null,
+  claims: Claims,
+): boolean {
+  return (filters ?? []).every((filter) => {
+    const value = row && Object.hasOwn(row, filter.column) ? row[filter.column] : undefined;
+    if (value === undefined) return false;
+    return candidates(filter, claims).some((c) => columnValuesEqual(c, value));
+  });
+}
+
 function grants(
   rules: SyncRules,
   table: string,

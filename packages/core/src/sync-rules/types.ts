@@ -36,10 +36,32 @@ export interface Bucket {
   readonly tables: readonly TableRule[];
 }
 
-/** A validated sync-rules document. */
+/** What a write does to a row: creates it, changes it, or deletes it. */
+export type WriteOperation = "insert" | "update" | "delete";
+
+/**
+ * Lets a writer change rows of `table`. Every filter must hold for the row as it was (unless the
+ * write creates it) and as it will be after the write (unless the write deletes it); the write
+ * may change only `columns` (`"*"`, the default: any column) and only by `operations` (default:
+ * all three).
+ */
+export interface WriteGrant {
+  readonly table: string;
+  readonly filters?: readonly RowFilter[];
+  readonly columns?: readonly string[] | "*";
+  readonly operations?: readonly WriteOperation[];
+}
+
+/**
+ * A validated sync-rules document. `buckets` decide what a client receives; `writes` decide what
+ * it may change. Without `writes`, every table rule of every bucket is also a write grant for
+ * all columns and operations: a client may write the rows it can read, and may not move a row
+ * out of what it can read.
+ */
 export interface SyncRules {
   readonly version: 1;
   readonly buckets: readonly Bucket[];
+  readonly writes?: readonly WriteGrant[];
 }
 
 /** The verified claims of the caller's JWT. */

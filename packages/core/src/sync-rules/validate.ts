@@ -4,7 +4,15 @@
  */
 import { SchemaError } from "../result/errors.js";
 import { Err, Ok, type Result } from "../result/result.js";
-import type { Bucket, FilterValue, RowFilter, SyncRules, TableRule } from "./types.js";
+import type {
+  Bucket,
+  FilterValue,
+  RowFilter,
+  SyncRules,
+  TableRule,
+  WriteGrant,
+  WriteOperation,
+} from "./types.js";
 
 const MAX_BUCKETS = 1_000;
 const MAX_ITEMS = 10_000;
@@ -84,11 +92,48 @@ function bucket(value: unknown, path: string): Bucket {
   return { name: bucketName, tables };
 }
 
+const OPERATIONS: readonly WriteOperation[] = ["insert", "update", "delete"];
+
+function writeGrant(value: unknown, path: string): WriteGrant {
+  const raw = record(value, path);
+  const table = name(raw.table, `${path}.table`);
+  const filters =
+    raw.filters === undefined
+      ? undefined
+      : list(raw.filters, `${path}.filters`, MAX_ITEMS).map((f, i) =>
+          filter(f, `${path}.filters[${i}]`),
+        );
+  let columns: readonly string[] | "*" | undefined;
+  if (raw.columns === "*" || raw.columns === undefined) columns = raw.columns;
+  else
+    columns = list(raw.columns, `${path}.columns`, MAX_ITEMS).map((c, i) =>
+      name(c, `${path}.columns[${i}]`),
+    );
+  let operations: readonly WriteOperation[] | undefined;
+  if (raw.operations !== undefined) {
+    operations = list(raw.operations, `${path}.operations`, 3).map((op, i) => {
+      if (typeof op === "string" && (OPERATIONS as readonly string[]).includes(op))
+        return op as WriteOperation;
+      return fail(
+        `${path}.operations[${i}]`,
+        `expected "insert", "update" or "delete", got ${describe(op)}`,
+      );
+    });
+  }
+  return {
+    table,
+    ...(filters ? { filters } : {}),
+    ...(columns === undefined ? {} : { columns }),
+    ...(operations ? { operations } : {}),
+  };
+}
+
 /**
  * Validates an untrusted sync-rules document (for example parsed JSON from an admin call).
  * Returns the typed rules, or `Err(SchemaError)` whose message names the first offending path,
  * such as `buckets[0].tables[1].filters[0].op: expected "eq" or "in", got "like"`.
- * Bucket names must be unique. Never throws.
+ * Bucket names must be unique. `writes` (optional) lists write grants: `{table, filters?,
+ * columns?: string[] | "*", operations?: ("insert" | "update" | "delete")[]}`. Never throws.
  */
 export function validateSyncRules(document: unknown): Result<SyncRules, SchemaError> {
   try {
@@ -104,7 +149,13 @@ export function validateSyncRules(document: unknown): Result<SyncRules, SchemaEr
         fail(`rules.buckets[${i}].name`, `duplicate bucket name ${JSON.stringify(b.name)}`);
       seen.add(b.name);
     }
-    return Ok({ version: 1, buckets });
+    const writes =
+      raw.writes === undefined
+        ? undefined
+        : list(raw.writes, "rules.writes", MAX_ITEMS).map((w, i) =>
+            writeGrant(w, `rules.writes[${i}]`),
+          );
+    return Ok({ version: 1, buckets, ...(writes ? { writes } : {}) });
   } catch (error) {
     if (error instanceof Invalid)
       return Err(new SchemaError(`invalid sync rules: ${error.message}`));

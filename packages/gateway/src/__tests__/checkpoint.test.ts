@@ -11,7 +11,6 @@ describe("checkpoints", () => {
         gatewayId: "g",
         now: clock.now,
         autoFlush: false,
-        syncRules: OWNER_RULES,
       }),
     );
     unwrapOrThrow(await gateway.setSchema(TODOS));
@@ -22,7 +21,11 @@ describe("checkpoints", () => {
         columns: { title: "x".repeat(100), owner: i % 2 ? "bob" : "alice" },
       }),
     );
-    await gateway.handlePush({ clientId: "client-a", deltas, lastSeenHlc: HLC_ZERO });
+    // Written before any rules exist (no write grants to pass), then read under the owner rules.
+    unwrapOrThrow(
+      await gateway.handlePush({ clientId: "client-a", deltas, lastSeenHlc: HLC_ZERO }),
+    );
+    unwrapOrThrow(await gateway.setSyncRules(OWNER_RULES));
     const chunks = unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }, { budgetBytes: 4096 }));
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((c) => c.chunkIndex)).toEqual(chunks.map((_, i) => i));

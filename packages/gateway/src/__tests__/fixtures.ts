@@ -63,6 +63,41 @@ export const TODOS: TableSchema = {
   ],
 };
 
+/** A table of todos that may be shared. */
+export const SHARED_TODOS: TableSchema = {
+  table: "todos",
+  columns: [
+    { name: "title", type: "string" },
+    { name: "done", type: "boolean" },
+    { name: "owner", type: "string" },
+    { name: "private", type: "boolean" },
+  ],
+};
+
+/** The todo app's rules: own and shared rows are read; only owners change ownership or delete. */
+export const SHARED_RULES: SyncRules = {
+  version: 1,
+  buckets: [
+    {
+      name: "own",
+      tables: [{ table: "todos", filters: [{ column: "owner", op: "eq", value: "jwt:sub" }] }],
+    },
+    {
+      name: "shared",
+      tables: [{ table: "todos", filters: [{ column: "private", op: "eq", value: false }] }],
+    },
+  ],
+  writes: [
+    { table: "todos", filters: [{ column: "owner", op: "eq", value: "jwt:sub" }] },
+    {
+      table: "todos",
+      filters: [{ column: "private", op: "eq", value: false }],
+      columns: ["title", "done"],
+      operations: ["update"],
+    },
+  ],
+};
+
 export const OWNER_RULES: SyncRules = {
   version: 1,
   buckets: [

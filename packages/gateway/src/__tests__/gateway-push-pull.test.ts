@@ -159,29 +159,36 @@ describe("SyncGateway push and pull", () => {
     const { gateway, clock } = await open({ syncRules: OWNER_RULES });
     const alice = delta({
       rowId: "a1",
-      clientId: "c",
+      clientId: "ca",
       hlc: hlcAt(clock, 0, 1),
       columns: { title: "A", owner: "alice" },
     });
     const bob = delta({
       rowId: "b1",
-      clientId: "c",
+      clientId: "cb",
       hlc: hlcAt(clock, 0, 2),
       columns: { title: "B", owner: "bob" },
     });
     const edit = delta({
       op: "UPDATE",
       rowId: "a1",
-      clientId: "c",
+      clientId: "ca",
       hlc: hlcAt(clock, 0, 3),
       columns: { done: true },
     });
-    const gone = delta({ op: "DELETE", rowId: "b1", clientId: "c", hlc: hlcAt(clock, 0, 4) });
-    await gateway.handlePush({
-      clientId: "c",
-      deltas: [alice, bob, edit, gone],
-      lastSeenHlc: HLC_ZERO,
-    });
+    const gone = delta({ op: "DELETE", rowId: "b1", clientId: "cb", hlc: hlcAt(clock, 0, 4) });
+    unwrapOrThrow(
+      await gateway.handlePush(
+        { clientId: "ca", deltas: [alice, edit], lastSeenHlc: HLC_ZERO },
+        { sub: "alice" },
+      ),
+    );
+    unwrapOrThrow(
+      await gateway.handlePush(
+        { clientId: "cb", deltas: [bob, gone], lastSeenHlc: HLC_ZERO },
+        { sub: "bob" },
+      ),
+    );
     const forAlice = await pullAll(gateway, HLC_ZERO, { sub: "alice" });
     const forBob = await pullAll(gateway, HLC_ZERO, { sub: "bob" });
     expect(forAlice.deltas.map((d) => `${d.op} ${d.rowId}`)).toEqual(["INSERT a1", "UPDATE a1"]);

@@ -2,7 +2,7 @@
  * @module checkpoint/build-checkpoint
  * Cutting the gateway's merged rows into checkpoint chunks for a client's initial sync.
  */
-import { type HLCTimestamp, materialiseRow, type RowDelta, rowStateToDeltas } from "@lakesync/core";
+import { type HLCTimestamp, type RowDelta, rowStateToDeltas } from "@lakesync/core";
 import type { CheckpointChunk } from "@lakesync/proto";
 import { estimateDeltaBytes } from "../log/log-entry.js";
 import type { RowIndex } from "../state/row-index.js";
@@ -11,11 +11,12 @@ import type { RowIndex } from "../state/row-index.js";
 export const DEFAULT_CHECKPOINT_BUDGET = 16 * 1024 * 1024;
 
 /**
- * Every live row the caller may see (`allowed` judges a row by its table, id and last column
- * values), as deltas that rebuild each row's exact merged state, grouped by table and cut into
- * chunks of at most `budgetBytes` (estimated; a single row larger than the budget gets a chunk
- * of its own). Chunks are numbered across the whole checkpoint. Deleted rows are left out: a
- * replica starting from nothing has nothing to delete.
+ * Every row the caller may see (`allowed` judges a row by its table, id and last column values),
+ * as deltas that rebuild each row's exact merged state — per-column stamps, and the tombstone of
+ * a deleted row, so that a late write older than the delete cannot resurrect it on a replica
+ * that started from this checkpoint — grouped by table and cut into chunks of at most
+ * `budgetBytes` (estimated; a single row larger than the budget gets a chunk of its own).
+ * Chunks are numbered across the whole checkpoint.
  */
 export function buildCheckpoint(
   rows: RowIndex,
@@ -25,7 +26,6 @@ export function buildCheckpoint(
 ): CheckpointChunk[] {
   const byTable = new Map<string, RowDelta[][]>();
   for (const { table, rowId, state } of rows.entries()) {
-    if (materialiseRow(state) === null) continue;
     if (!allowed(table, rowId)) continue;
     let list = byTable.get(table);
     if (!list) {

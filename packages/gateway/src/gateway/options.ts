@@ -46,6 +46,11 @@ export interface SyncGatewayOptions {
   readonly maxDriftMs?: number;
   /** Most deltas in one push. Defaults to 10,000. */
   readonly maxPushDeltas?: number;
+  /**
+   * Largest value of one column in bytes (UTF-8; JSON text for JSON values); larger ones are
+   * refused with `PAYLOAD_TOO_LARGE` (HTTP 413) naming the column. Defaults to 1 MiB.
+   */
+  readonly maxValueBytes?: number;
   /** Most deltas in one pull page, and the default page. Defaults 10,000 and 1,000. */
   readonly maxPullDeltas?: number;
   readonly defaultPullDeltas?: number;

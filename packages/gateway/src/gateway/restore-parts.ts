@@ -57,7 +57,12 @@ export async function restoreParts(
   );
   if (!registry.ok) return registry;
   const now = options.now ?? Date.now;
-  const last = entries[entries.length - 1]?.seq;
+  // The clock resumes after the newest entry, and after the last rules change (cursors from
+  // before it expire: every later seq must be above it).
+  const newest = entries[entries.length - 1]?.seq;
+  const rulesSince = registry.value.rulesSince;
+  const last =
+    rulesSince !== undefined && (newest === undefined || rulesSince > newest) ? rulesSince : newest;
   const clock = new HLC({
     wallClock: now,
     ...(options.maxDriftMs === undefined ? {} : { maxDriftMs: options.maxDriftMs }),

@@ -7,16 +7,23 @@
 import {
   type Claims,
   Err,
+  HLC_ZERO,
   type HLCTimestamp,
   LakeSyncError,
   Ok,
   type Result,
+  type RowDelta,
+  type RowKey,
+  rowKey,
+  rowStateToDeltas,
   type SyncRules,
   type TableSchema,
   ValidationError,
+  validateSyncRules,
 } from "@lakesync/core";
 import type {
   CheckpointChunk,
+  RowRef,
   SyncNotification,
   SyncPull,
   SyncPush,
@@ -25,11 +32,19 @@ import type {
 import { buildCheckpoint, DEFAULT_CHECKPOINT_BUDGET } from "../checkpoint/build-checkpoint.js";
 import { Flusher, type FlushReport } from "../flush/flusher.js";
 import { toFlushTarget } from "../flush/targets/target-spec.js";
-import { allowAllWrites } from "../push/push-authoriser.js";
 import { PushPipeline, type PushResult } from "../push/push-pipeline.js";
+import { RulesAuthoriser } from "../push/rules-authoriser.js";
+import { DEFAULT_MAX_VALUE_BYTES } from "../push/validate-push.js";
+import { buildPullPage } from "../read/pull-page.js";
 import type { SchemaSet } from "../registry/schema-manager.js";
 import type { SyncGatewayOptions } from "./options.js";
 import { type GatewayParts, restoreParts } from "./restore-parts.js";
+
+/** A push's acknowledgement, with the gateway's version of the rows whose deltas it refused. */
+export interface PushAnswer extends PushResult {
+  /** Present when deltas were refused: the refused rows as the gateway holds them. */
+  readonly restore?: { readonly deltas: readonly RowDelta[]; readonly evicted: readonly RowRef[] };
+}
 
 /** Counters for monitoring. */
 export interface GatewayStats {
@@ -106,8 +121,12 @@ export class SyncGateway {
       clock,
       store,
       registry,
-      authoriser: options.authoriser ?? allowAllWrites,
-      limits: { maxDeltas: options.maxPushDeltas ?? 10_000 },
+      authoriser: options.authoriser ?? new RulesAuthoriser(registry),
+      viewOf: (table, before, after) => parts.reads.viewOf(table, before, after),
+      limits: {
+        maxDeltas: options.maxPushDeltas ?? 10_000,
+        maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
+      },
       accepted: (entries) => {
         log.append(entries);
         buffer.append(entries, now());
@@ -129,39 +148,67 @@ export class SyncGateway {
   }
 
   /**
-   * Accepts a push: validates it (size, client ids, clock drift), authorises it, checks schemas,
+   * Accepts a push: validates it (size, client ids, clock drift), authorises it (the client id
+   * must belong to the caller, each delta must be allowed by a write grant), checks schemas,
    * merges each delta against the row index, makes the ones that change something durable, then
    * acknowledges. Duplicates and superseded deltas are acknowledged without being logged again,
-   * so a re-push is a no-op. On any `Err` nothing was applied.
+   * so a re-push is a no-op. Refused deltas are listed with the reason, and `restore` carries
+   * the gateway's version of their rows (or evicts the ones the caller may not read) so the
+   * client can put them back. On any `Err` nothing was applied.
    */
-  handlePush(push: SyncPush, claims: Claims = {}): Promise<Result<PushResult, LakeSyncError>> {
-    return this.#pipeline.submit(push, claims);
+  async handlePush(
+    push: SyncPush,
+    claims: Claims = {},
+  ): Promise<Result<PushAnswer, LakeSyncError>> {
+    const ack = await this.#pipeline.submit(push, claims);
+    if (!ack.ok || ack.value.refused.length === 0) return ack;
+    const { rows, reads } = this.#parts;
+    const visible = reads.rowFilter(claims);
+    const deltas: RowDelta[] = [];
+    const evicted: RowRef[] = [];
+    const seen = new Set<RowKey>();
+    for (const { table, rowId } of ack.value.refused) {
+      const key = rowKey(table, rowId);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const state = rows.get(table, rowId);
+      if (state && visible(table, rowId)) deltas.push(...rowStateToDeltas(table, rowId, state));
+      else evicted.push({ table, rowId });
+    }
+    return Ok({ ...ack.value, restore: { deltas, evicted } });
   }
 
   /**
-   * Returns the deltas logged after `sinceHlc` that the caller's sync rules grant, at most
-   * `maxDeltas` (0 for the default page). `serverHlc` is the cursor for the next pull. A
-   * cursor older than the retained log is `Err(CURSOR_EXPIRED)`: start from a checkpoint.
+   * Returns the log entries after `sinceHlc` as the caller's sync rules let them through, at
+   * most `maxDeltas` entries (0 for the default page): deltas of rows in the caller's view,
+   * rows that entered it whole, and evictions of rows that left it. `serverHlc` is the cursor
+   * for the next pull. A cursor older than the retained log, or than the last change of sync
+   * rules, is `Err(CURSOR_EXPIRED)`: start from a checkpoint.
    */
   async handlePull(
     pull: SyncPull,
     claims: Claims = {},
   ): Promise<Result<SyncResponse, LakeSyncError>> {
-    const { log, reads } = this.#parts;
-    if (pull.sinceHlc < log.horizon)
+    const { log, reads, rows, registry } = this.#parts;
+    const since = registry.rulesSince;
+    if (pull.sinceHlc < log.horizon || (since !== undefined && pull.sinceHlc < since))
       return Err(
         new LakeSyncError(
           "CURSOR_EXPIRED",
-          `cursor ${pull.sinceHlc} is older than the retained log (${log.horizon}); start again from a checkpoint`,
+          pull.sinceHlc < log.horizon
+            ? `cursor ${pull.sinceHlc} is older than the retained log (${log.horizon}); start again from a checkpoint`
+            : `cursor ${pull.sinceHlc} is older than the last change of sync rules (${since}); start again from a checkpoint`,
         ),
       );
     const max = pull.maxDeltas === 0 ? this.#defaultPull : Math.min(pull.maxDeltas, this.#maxPull);
-    const visible = reads.deltaFilter(claims);
-    const page = log.read(pull.sinceHlc, max, (entry) => visible(entry.delta));
+    const transition = reads.transitions(claims);
+    const page = log.read(pull.sinceHlc, max, (entry) => transition(entry) !== "skip");
+    const built = buildPullPage(page.entries, transition, rows, reads.rowFilter(claims));
     return Ok({
-      deltas: page.entries.map((e) => e.delta),
+      deltas: built.deltas,
       serverHlc: page.cursor,
       hasMore: page.hasMore,
+      ...(built.evicted.length > 0 ? { evicted: built.evicted } : {}),
     });
   }
 
@@ -176,13 +223,15 @@ export class SyncGateway {
     const budget = options.budgetBytes ?? this.#budget;
     if (!Number.isFinite(budget) || budget < 1024)
       return Err(new ValidationError("the checkpoint budget must be at least 1024 bytes"));
-    const { rows, log, reads } = this.#parts;
-    return Ok(buildCheckpoint(rows, log.head, reads.rowFilter(claims), budget));
+    const { rows, reads } = this.#parts;
+    return Ok(buildCheckpoint(rows, this.head, reads.rowFilter(claims), budget));
   }
 
   /** The cursor a checkpoint taken now would carry. */
   get head(): HLCTimestamp {
-    return this.#parts.log.head;
+    const { log, registry } = this.#parts;
+    const since = registry.rulesSince;
+    return since !== undefined && since > log.head ? since : log.head;
   }
 
   /** The current schemas, for clients. */
@@ -205,9 +254,23 @@ export class SyncGateway {
     return this.#parts.registry.rules;
   }
 
-  /** Replaces the sync rules (admin), after validating them; they are stored durably. */
+  /**
+   * Replaces the sync rules (admin), after validating them; they are stored durably. When they
+   * change while the log holds entries, every cursor from before the change expires
+   * (`CURSOR_EXPIRED`): clients start again from a checkpoint judged by the new rules. Setting
+   * the rules in force again changes nothing.
+   */
   setSyncRules(document: unknown): Promise<Result<SyncRules, LakeSyncError>> {
-    return this.#parts.registry.setRules(document);
+    return this.#pipeline.exclusive(async () => {
+      const { registry, clock, log } = this.#parts;
+      const valid = validateSyncRules(document);
+      if (!valid.ok) return valid;
+      if (registry.rules && JSON.stringify(registry.rules) === JSON.stringify(valid.value))
+        return Ok(registry.rules);
+      // A stamp after every logged entry: cursors up to now expire, later ones do not. With
+      // nothing logged yet there is nothing a client could have received under the old rules.
+      return registry.setRules(valid.value, log.head === HLC_ZERO ? undefined : clock.now());
+    });
   }
 
   /**

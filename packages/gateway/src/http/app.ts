@@ -9,13 +9,25 @@ import { cors } from "hono/cors";
 import type { SyncGateway } from "../gateway/sync-gateway.js";
 import type { Principal, TokenVerifier } from "./auth.js";
 import { encodeCheckpointFrames } from "./checkpoint-frames.js";
+import { validateGatewayId } from "./gateway-id.js";
 import { readBody, readJson } from "./request-body.js";
 import { errorResponse, fail, jsonText, protoResponse } from "./responses.js";
 
 /** Options for {@link createGatewayApp}. */
 export interface GatewayAppOptions {
-  /** Finds (or starts) the gateway for an id; an `Err` is answered with its status. */
+  /**
+   * Finds (or starts) the gateway for an id; an `Err` is answered with its status. A gateway
+   * that does not exist (not configured, never created) must be `GATEWAY_NOT_FOUND` (404), and
+   * nothing may be written for it.
+   */
   readonly resolve: (gatewayId: string) => Promise<Result<SyncGateway, LakeSyncError>>;
+  /**
+   * Creates a gateway (admin route `POST /admin/gateways/:gatewayId`); `created` is false when it
+   * already existed. Without it the route answers 501.
+   */
+  readonly create?: (
+    gatewayId: string,
+  ) => Promise<Result<{ gateway: SyncGateway; created: boolean }, LakeSyncError>>;
   readonly verifier: TokenVerifier;
   /** Largest accepted request body in bytes (413 above). Defaults to 8 MiB. */
   readonly maxBodyBytes?: number;
@@ -32,7 +44,6 @@ export interface GatewayAppOptions {
   ) => Response | Promise<Response>;
 }
 
-const GATEWAY_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
 
 /**
@@ -45,8 +56,8 @@ const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
  *   `x-lakesync-snapshot-hlc`);
  * - `GET /sync/:gatewayId/schema` (JSON `{version, tables}`);
  * - `GET /sync/:gatewayId/ws` (WebSocket notifications, through the host's handler);
- * - `POST /admin/flush|sync-rules|schema/:gatewayId` and `GET /admin/stats/:gatewayId` (JSON;
- *   admin claim).
+ * - `POST /admin/flush|sync-rules|schema/:gatewayId`, `GET /admin/stats/:gatewayId` and
+ *   `POST /admin/gateways/:gatewayId` (create) (JSON; admin claim).
  *
  * Every failure is a JSON `{code, message}` body with a 4xx/5xx status; nothing a client sends
  * can make a route throw.
@@ -80,9 +91,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     admin: boolean,
     token?: string,
   ): Promise<Response | { gateway: SyncGateway; principal: Principal; claims: Claims }> => {
-    const id = c.req.param("gatewayId") ?? "";
-    if (!GATEWAY_ID.test(id))
-      return fail(c, "INVALID_INPUT", "gateway ids are 1-128 characters of A-Z a-z 0-9 _ . -", 400);
+    const valid = validateGatewayId(c.req.param("gatewayId"));
+    if (!valid.ok) return errorResponse(c, valid.error, 400);
+    const id = valid.value;
     const header = token === undefined ? c.req.header("authorization") : `Bearer ${token}`;
     const principal = await options.verifier(header, id, admin);
     if (!principal.ok) return errorResponse(c, principal.error, principal.error.status);
@@ -103,10 +114,13 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     if (!push.ok) return errorResponse(c, push.error, 400);
     const ack = await ctx.gateway.handlePush(push.value, ctx.claims);
     if (!ack.ok) return errorResponse(c, ack.error);
+    const { serverHlc, refused, restore } = ack.value;
     const bytes = encodeSyncResponse({
-      deltas: [],
-      serverHlc: ack.value.serverHlc,
+      deltas: restore?.deltas ?? [],
+      serverHlc,
       hasMore: false,
+      ...(refused.length > 0 ? { refused } : {}),
+      ...(restore && restore.evicted.length > 0 ? { evicted: restore.evicted } : {}),
     });
     if (!bytes.ok) return errorResponse(c, bytes.error, 500);
     return protoResponse(c, bytes.value);
@@ -185,6 +199,21 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     if (!options.websocket)
       return fail(c, "NOT_IMPLEMENTED", "this host has no WebSocket support", 501);
     return options.websocket(c, ctx.gateway, ctx.principal);
+  });
+
+  app.post("/admin/gateways/:gatewayId", async (c) => {
+    const valid = validateGatewayId(c.req.param("gatewayId"));
+    if (!valid.ok) return errorResponse(c, valid.error, 400);
+    const principal = await options.verifier(c.req.header("authorization"), valid.value, true);
+    if (!principal.ok) return errorResponse(c, principal.error, principal.error.status);
+    if (!options.create)
+      return fail(c, "NOT_IMPLEMENTED", "this host does not create gateways on request", 501);
+    const created = await options.create(valid.value);
+    if (!created.ok) return errorResponse(c, created.error);
+    return c.json(
+      { gatewayId: valid.value, created: created.value.created },
+      created.value.created ? 201 : 200,
+    );
   });
 
   app.post("/admin/flush/:gatewayId", async (c) => {

@@ -8,6 +8,7 @@ const STATUS: Readonly<Record<string, number>> = {
   UNAUTHORISED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  GATEWAY_NOT_FOUND: 404,
   INVALID_INPUT: 400,
   WIRE_ERROR: 400,
   CLOCK_DRIFT: 409,

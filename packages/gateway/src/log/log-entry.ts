@@ -2,16 +2,28 @@
  * @module log/log-entry
  * One accepted delta in the gateway's change log.
  */
-import type { HLCTimestamp, RowDelta } from "@lakesync/core";
+import type { HLCTimestamp, Row, RowDelta } from "@lakesync/core";
+
+/**
+ * The values of the columns that sync rules filter on, just before and just after a delta was
+ * merged (last written values, deletes ignored; `null` for a row never written). Pulls compare
+ * them to tell a row that stays in a client's view from one that enters or leaves it.
+ */
+export interface RowView {
+  readonly before: Row | null;
+  readonly after: Row | null;
+}
 
 /**
  * A delta as the gateway accepted it. `seq` is the gateway's own HLC at acceptance: unique,
  * strictly increasing in log order, and the cursor clients pull from. The delta keeps the
- * client's HLC, which is what conflict resolution uses.
+ * client's HLC, which is what conflict resolution uses. `view` is recorded for tables whose
+ * rows sync rules filter.
  */
 export interface LogEntry {
   readonly seq: HLCTimestamp;
   readonly delta: RowDelta;
+  readonly view?: RowView;
 }
 
 /** A rough count of the bytes one delta holds in memory and on the wire. */

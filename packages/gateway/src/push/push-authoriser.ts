@@ -16,6 +16,8 @@ import type { SyncPush } from "@lakesync/proto";
 /** Why one delta of a push was refused. */
 export interface DeltaRefusal {
   readonly deltaId: string;
+  readonly table: string;
+  readonly rowId: string;
   /** A stable code, e.g. `FORBIDDEN`. */
   readonly code: string;
   readonly message: string;
@@ -29,11 +31,9 @@ export interface DeltaRefusal {
  */
 export interface PushAuthoriser {
   admit(push: SyncPush, claims: Claims): Promise<Result<void, LakeSyncError>>;
-  check(delta: RowDelta, claims: Claims, before: RowState): DeltaRefusal | undefined;
+  /** Without `check`, every delta of an admitted push may be written. */
+  check?(delta: RowDelta, claims: Claims, before: RowState): DeltaRefusal | undefined;
 }
 
-/** Lets every push and delta through: a gateway without write rules. */
-export const allowAllWrites: PushAuthoriser = {
-  admit: async () => Ok(undefined),
-  check: () => undefined,
-};
+/** Lets every push and delta through. */
+export const allowAllWrites: PushAuthoriser = { admit: async () => Ok(undefined) };

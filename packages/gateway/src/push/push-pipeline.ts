@@ -6,23 +6,22 @@
 import {
   applyToRowState,
   type Claims,
-  EMPTY_ROW_STATE,
   Err,
   type HLC,
   type HLCTimestamp,
   LakeSyncError,
   Ok,
   type Result,
-  type RowKey,
+  type RowDelta,
   type RowState,
-  rowKey,
 } from "@lakesync/core";
 import type { SyncPush } from "@lakesync/proto";
-import type { LogEntry } from "../log/log-entry.js";
+import type { LogEntry, RowView } from "../log/log-entry.js";
 import type { Registry } from "../registry/registry.js";
 import type { RowIndex } from "../state/row-index.js";
 import type { GatewayStore } from "../store/gateway-store.js";
 import type { DeltaRefusal, PushAuthoriser } from "./push-authoriser.js";
+import { RowOverlay } from "./row-overlay.js";
 import { type PushLimits, validatePush } from "./validate-push.js";
 
 /** The acknowledgement of a push. */
@@ -43,6 +42,12 @@ export interface PushPipelineParts {
   readonly registry: Registry;
   readonly authoriser: PushAuthoriser;
   readonly limits: PushLimits;
+  /** The view of a row's change that pulls need to tell moves apart (see `RowView`). */
+  readonly viewOf: (
+    table: string,
+    before: RowState | undefined,
+    after: RowState,
+  ) => RowView | undefined;
   /** Called with the entries of a group once they are durable and merged. */
   readonly accepted: (entries: readonly LogEntry[]) => void;
 }
@@ -102,8 +107,8 @@ export class PushPipeline {
   async #drain(): Promise<void> {
     this.#queued = false;
     const group = this.#waiting.splice(0);
-    const { rows, clock, store, registry, authoriser, limits } = this.#parts;
-    const overlay = new Map<RowKey, { table: string; rowId: string; state: RowState }>();
+    const { rows, clock, store, registry, authoriser, limits, viewOf } = this.#parts;
+    const overlay = new RowOverlay(rows);
     const accepted: LogEntry[] = [];
     const members: Member[] = [];
     let schemasChanged = false;
@@ -112,27 +117,34 @@ export class PushPipeline {
         resolve(Err(new LakeSyncError("GATEWAY_CLOSED", "the gateway is shutting down")));
         continue;
       }
-      // 1. Validate: size, client ids, shape, clock drift.
+      // 1. Validate: size, client ids, shape, clock drift, and the schemas (without growing them).
       const valid = validatePush(push, clock, limits);
-      if (!valid.ok) {
-        resolve(valid);
+      const fitsShape = valid.ok ? registry.checkDeltas(push.deltas, false) : valid;
+      if (!fitsShape.ok) {
+        resolve(fitsShape);
         continue;
       }
-      // 2. Authorise: may this caller push at all, and which deltas may it write?
+      // 2. Authorise: may this caller push at all, and which deltas may it write? Each delta is
+      // judged on the row as the push's earlier allowed deltas leave it.
       const admitted = await authoriser.admit(push, claims);
       if (!admitted.ok) {
         resolve(admitted);
         continue;
       }
-      const stateOf = (table: string, rowId: string) =>
-        overlay.get(rowKey(table, rowId))?.state ?? rows.get(table, rowId) ?? EMPTY_ROW_STATE;
       const refused: DeltaRefusal[] = [];
-      const allowed = push.deltas.filter((delta) => {
-        const refusal = authoriser.check(delta, claims, stateOf(delta.table, delta.rowId));
-        if (refusal) refused.push(refusal);
-        return refusal === undefined;
-      });
-      // 3. Schemas: the allowed deltas must fit (or grow) them.
+      let allowed: readonly RowDelta[] = push.deltas;
+      if (authoriser.check) {
+        const check = authoriser.check.bind(authoriser);
+        const local = new RowOverlay(overlay);
+        allowed = push.deltas.filter((delta) => {
+          const before = local.get(delta.table, delta.rowId);
+          const refusal = check(delta, claims, before);
+          if (refusal) refused.push(refusal);
+          else local.set(delta.table, delta.rowId, applyToRowState(before, delta));
+          return refusal === undefined;
+        });
+      }
+      // 3. Schemas: the allowed deltas grow them under the additive policy.
       const fits = registry.checkDeltas(allowed);
       if (!fits.ok) {
         resolve(fits);
@@ -142,15 +154,12 @@ export class PushPipeline {
       // 4. Merge: only deltas that change a row are logged; duplicates are acknowledged.
       let count = 0;
       for (const delta of allowed) {
-        const before = stateOf(delta.table, delta.rowId);
+        const before = overlay.get(delta.table, delta.rowId);
         const after = applyToRowState(before, delta);
         if (after === before) continue;
-        overlay.set(rowKey(delta.table, delta.rowId), {
-          table: delta.table,
-          rowId: delta.rowId,
-          state: after,
-        });
-        accepted.push({ seq: clock.now(), delta });
+        overlay.set(delta.table, delta.rowId, after);
+        const view = viewOf(delta.table, before, after);
+        accepted.push(view ? { seq: clock.now(), delta, view } : { seq: clock.now(), delta });
         count++;
       }
       members.push({ resolve, count, refused });
@@ -174,7 +183,7 @@ export class PushPipeline {
         for (const m of members) m.resolve(Err(error));
         return;
       }
-      for (const { table, rowId, state } of overlay.values()) rows.set(table, rowId, state);
+      overlay.commit(rows);
       this.#parts.accepted(accepted);
     }
     // 6. Acknowledge.

@@ -4,8 +4,10 @@
  */
 import {
   Err,
+  type HLCTimestamp,
   LakeSyncError,
   Ok,
+  parseHLC,
   type Result,
   type RowDelta,
   type SyncRules,
@@ -18,6 +20,10 @@ import { SchemaManager, type SchemaPolicy, type SchemaSet } from "./schema-manag
 /** The metadata keys schemas and rules are stored under. */
 export const META_RULES = "sync-rules";
 export const META_SCHEMAS = "schemas";
+/** The log position of the last change of sync rules (older cursors restart from a checkpoint). */
+export const META_RULES_SINCE = "sync-rules-since";
+/** Client ids are bound to the token subject that first pushed with them: `client:<id>`. */
+const CLIENT_PREFIX = "client:";
 
 /**
  * Schemas (additive, versioned) and sync rules. Changes are made durable before they take
@@ -27,6 +33,8 @@ export class Registry {
   readonly #store: GatewayStore;
   readonly #schemas: SchemaManager;
   #rules: SyncRules | undefined;
+  #rulesSince: HLCTimestamp | undefined;
+  readonly #clients = new Map<string, string>();
 
   private constructor(store: GatewayStore, schemas: SchemaManager, rules: SyncRules | undefined) {
     this.#store = store;
@@ -66,7 +74,40 @@ export class Registry {
       if (!valid.ok) return valid;
       rules = valid.value;
     }
-    return Ok(new Registry(store, new SchemaManager(policy, schemaSet), rules));
+    const registry = new Registry(store, new SchemaManager(policy, schemaSet), rules);
+    const since = meta.get(META_RULES_SINCE);
+    if (since !== undefined) {
+      const parsed = parseHLC(since);
+      if (!parsed.ok)
+        return Err(new LakeSyncError("STORE_CORRUPT", "the stored rules position is not an HLC"));
+      registry.#rulesSince = parsed.value;
+    }
+    for (const [key, subject] of meta)
+      if (key.startsWith(CLIENT_PREFIX))
+        registry.#clients.set(key.slice(CLIENT_PREFIX.length), subject);
+    return Ok(registry);
+  }
+
+  /** The log position of the last rules change, if rules were ever changed. */
+  get rulesSince(): HLCTimestamp | undefined {
+    return this.#rulesSince;
+  }
+
+  /** The subject a client id belongs to, if it ever pushed. */
+  clientOwner(clientId: string): string | undefined {
+    return this.#clients.get(clientId);
+  }
+
+  /**
+   * Binds a client id to the subject pushing with it, durably, if it is not bound yet. `Err` when
+   * the binding could not be stored.
+   */
+  async bindClient(clientId: string, subject: string): Promise<Result<void, LakeSyncError>> {
+    if (this.#clients.has(clientId)) return Ok(undefined);
+    const saved = await this.#store.putMeta(`${CLIENT_PREFIX}${clientId}`, subject);
+    if (!saved.ok) return saved;
+    this.#clients.set(clientId, subject);
+    return Ok(undefined);
   }
 
   /** The current schemas and their version. */
@@ -85,11 +126,12 @@ export class Registry {
   }
 
   /**
-   * Checks pushed deltas against the schemas (growing them under the additive policy); `true`
-   * when the schemas grew and must be persisted with {@link Registry.persistSchemas}.
+   * Checks pushed deltas against the schemas, growing them under the additive policy unless
+   * `grow` is false; `true` when the schemas grew (and must be persisted with
+   * {@link Registry.persistSchemas}) or, with `grow: false`, would grow.
    */
-  checkDeltas(deltas: readonly RowDelta[]): Result<boolean, LakeSyncError> {
-    return this.#schemas.check(deltas);
+  checkDeltas(deltas: readonly RowDelta[], grow = true): Result<boolean, LakeSyncError> {
+    return this.#schemas.check(deltas, grow);
   }
 
   /** Stores the current schemas. */
@@ -108,12 +150,24 @@ export class Registry {
     return Ok(this.#schemas.snapshot());
   }
 
-  /** Replaces the sync rules after validating them; they are stored before they apply. */
-  async setRules(document: unknown): Promise<Result<SyncRules, LakeSyncError>> {
+  /**
+   * Replaces the sync rules after validating them; they are stored before they apply, with the
+   * log position `since` of the change, if any (cursors older than it restart from a
+   * checkpoint).
+   */
+  async setRules(
+    document: unknown,
+    since: HLCTimestamp | undefined,
+  ): Promise<Result<SyncRules, LakeSyncError>> {
     const rules = validateSyncRules(document);
     if (!rules.ok) return rules;
     const saved = await this.#store.putMeta(META_RULES, JSON.stringify(rules.value));
     if (!saved.ok) return saved;
+    if (since !== undefined) {
+      const marked = await this.#store.putMeta(META_RULES_SINCE, since.toString());
+      if (!marked.ok) return marked;
+      this.#rulesSince = since;
+    }
     this.#rules = rules.value;
     return Ok(rules.value);
   }
@@ -122,7 +176,10 @@ export class Registry {
   meta(): Map<string, string> {
     const meta = new Map<string, string>();
     if (this.#rules) meta.set(META_RULES, JSON.stringify(this.#rules));
+    if (this.#rulesSince !== undefined) meta.set(META_RULES_SINCE, this.#rulesSince.toString());
     meta.set(META_SCHEMAS, JSON.stringify(this.#schemas.snapshot()));
+    for (const [clientId, subject] of this.#clients)
+      meta.set(`${CLIENT_PREFIX}${clientId}`, subject);
     return meta;
   }
 }

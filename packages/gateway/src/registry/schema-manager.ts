@@ -89,10 +89,11 @@ export class SchemaManager {
   /**
    * Checks deltas against the schemas: unknown tables or columns, and values of the wrong type,
    * are a `SchemaError` naming the delta. Under the additive policy unknown tables and columns
-   * are added instead (and `true` is returned when the schemas changed). Nothing changes when
-   * the result is an `Err`.
+   * are added instead (and `true` is returned when the schemas changed); with `grow: false`
+   * they are only checked, and `true` says they would grow. Nothing changes when the result is
+   * an `Err`.
    */
-  check(deltas: readonly RowDelta[]): Result<boolean, SchemaError> {
+  check(deltas: readonly RowDelta[], grow = true): Result<boolean, SchemaError> {
     const additions = new Map<string, Map<string, ColumnType>>();
     for (const delta of deltas) {
       const known = this.#tables.get(delta.table);
@@ -134,6 +135,7 @@ export class SchemaManager {
       });
       if (!valid.ok) return valid;
     }
+    if (!grow) return Ok(true);
     for (const [table, columns] of additions) {
       const current = this.#tables.get(table) ?? new Map<string, ColumnType>();
       for (const [name, type] of columns) if (!current.has(name)) current.set(name, type);

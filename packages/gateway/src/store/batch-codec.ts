@@ -13,12 +13,16 @@ import {
   type RowDelta,
 } from "@lakesync/core";
 import { decodeSyncPush, encodeSyncPush } from "@lakesync/proto";
-import type { LogEntry } from "../log/log-entry.js";
+import type { LogEntry, RowView } from "../log/log-entry.js";
 
-/** A batch as stored: the seqs (8 bytes each) and the deltas, protobuf-encoded. */
+/**
+ * A batch as stored: the seqs (8 bytes each), the deltas (protobuf-encoded) and, when any entry
+ * has one, the entries' row views (UTF-8 JSON, one item per entry: `null` or `[before, after]`).
+ */
 export interface EncodedBatch {
   readonly seqs: Uint8Array;
   readonly deltas: Uint8Array;
+  readonly views?: Uint8Array;
 }
 
 function corrupt(message: string, cause?: unknown): LakeSyncError {
@@ -32,24 +36,54 @@ export function encodeLogBatch(entries: readonly LogEntry[]): Result<EncodedBatc
   const seqs = new Uint8Array(entries.length * 8);
   const view = new DataView(seqs.buffer);
   for (const [i, entry] of entries.entries()) view.setBigUint64(i * 8, entry.seq, false);
-  return Ok({ seqs, deltas: deltas.value });
+  if (!entries.some((e) => e.view)) return Ok({ seqs, deltas: deltas.value });
+  const views = entries.map((e) => (e.view ? [e.view.before, e.view.after] : null));
+  return Ok({ seqs, deltas: deltas.value, views: new TextEncoder().encode(JSON.stringify(views)) });
+}
+
+function parseViews(
+  bytes: Uint8Array | undefined,
+  count: number,
+): Result<(RowView | undefined)[], LakeSyncError> {
+  if (bytes === undefined || bytes.byteLength === 0)
+    return Ok(new Array<undefined>(count).fill(undefined));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    return Err(corrupt("the row views of a stored batch are not JSON", cause));
+  }
+  if (!Array.isArray(parsed) || parsed.length !== count)
+    return Err(corrupt("a stored batch has the wrong number of row views"));
+  const out: (RowView | undefined)[] = [];
+  for (const item of parsed) {
+    if (item === null) out.push(undefined);
+    else if (Array.isArray(item) && item.length === 2)
+      out.push({ before: item[0], after: item[1] });
+    else return Err(corrupt("a stored row view is malformed"));
+  }
+  return Ok(out);
 }
 
 /** Decodes a stored batch; `Err(STORE_CORRUPT)` when the parts do not fit together. */
 export function decodeLogBatch(
   seqs: Uint8Array,
   deltas: Uint8Array,
+  views?: Uint8Array,
 ): Result<LogEntry[], LakeSyncError> {
   const decoded = decodeDeltaChunk(deltas);
   if (!decoded.ok) return decoded;
   if (seqs.byteLength !== decoded.value.length * 8)
     return Err(corrupt("a stored batch has the wrong number of sequence numbers"));
-  const view = new DataView(seqs.buffer, seqs.byteOffset, seqs.byteLength);
+  const rowViews = parseViews(views, decoded.value.length);
+  if (!rowViews.ok) return rowViews;
+  const data = new DataView(seqs.buffer, seqs.byteOffset, seqs.byteLength);
   return Ok(
-    decoded.value.map((delta, i) => ({
-      seq: view.getBigUint64(i * 8, false) as HLCTimestamp,
-      delta,
-    })),
+    decoded.value.map((delta, i) => {
+      const seq = data.getBigUint64(i * 8, false) as HLCTimestamp;
+      const view = rowViews.value[i];
+      return view ? { seq, delta, view } : { seq, delta };
+    }),
   );
 }
 

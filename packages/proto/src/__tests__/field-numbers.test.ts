@@ -21,7 +21,9 @@ const PINNED: Record<string, Record<string, number>> = {
   },
   "lakesync.v1.SyncPush": { client_id: 1, deltas: 2, last_seen_hlc: 3 },
   "lakesync.v1.SyncPull": { client_id: 1, since_hlc: 2, max_deltas: 3 },
-  "lakesync.v1.SyncResponse": { deltas: 1, server_hlc: 2, has_more: 3 },
+  "lakesync.v1.SyncResponse": { deltas: 1, server_hlc: 2, has_more: 3, refused: 4, evicted: 5 },
+  "lakesync.v1.DeltaRefusal": { delta_id: 1, table: 2, row_id: 3, code: 4, message: 5 },
+  "lakesync.v1.RowRef": { table: 1, row_id: 2 },
   "lakesync.v1.CheckpointChunk": {
     table: 1,
     rows: 2,

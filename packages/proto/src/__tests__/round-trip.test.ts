@@ -28,7 +28,7 @@ import {
   PROTO_CONTENT_TYPE,
   toRowDelta,
 } from "@lakesync/proto";
-import { RowDeltaSchema } from "@lakesync/proto/gen";
+import { RowDeltaSchema, SyncResponseSchema } from "@lakesync/proto/gen";
 import { describe, expect, it } from "vitest";
 
 const hlc = (n: bigint) => n as HLCTimestamp;
@@ -76,6 +76,35 @@ describe("the wire protocol round trips", () => {
     const decoded = unwrapOrThrow(decodeSyncResponse(unwrapOrThrow(encodeSyncResponse(message))));
     expect(decoded).toEqual(message);
     expect(decoded.hasMore).toBe(true);
+  });
+
+  it("a push answer keeps its refusals and evictions, and matches protobuf-es", () => {
+    const message = {
+      deltas: [delta(1)],
+      serverHlc: hlc(7n),
+      hasMore: false,
+      refused: [
+        { deltaId: "ab".repeat(32), table: "todos", rowId: "t1", code: "FORBIDDEN", message: "no" },
+        { deltaId: "cd".repeat(32), table: "todos", rowId: "t2", code: "FORBIDDEN", message: "" },
+      ],
+      evicted: [{ table: "todos", rowId: "t2" }],
+    };
+    const bytes = unwrapOrThrow(encodeSyncResponse(message));
+    expect(unwrapOrThrow(decodeSyncResponse(bytes))).toEqual(message);
+    const generated = fromBinary(SyncResponseSchema, bytes);
+    expect(generated.refused.map((r) => r.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
+    expect(generated.evicted[0]?.rowId).toBe("t2");
+    expect(toBinary(SyncResponseSchema, generated)).toEqual(bytes);
+  });
+
+  it("a refusal or eviction with an empty table or row id is refused", () => {
+    const bad = encodeSyncResponse({
+      deltas: [],
+      serverHlc: hlc(1n),
+      hasMore: false,
+      evicted: [{ table: "", rowId: "x" }],
+    });
+    expect(!bad.ok && bad.error.message).toMatch(/evicted\[0\]/);
   });
 
   it("HLCs survive fixed64 exactly, up to 2^64 - 1", () => {

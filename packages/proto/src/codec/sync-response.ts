@@ -7,12 +7,24 @@ import { finishDeltas, readDeltaField } from "../delta/read-delta.js";
 import { requireHlc } from "../delta/rules.js";
 import { sizeDeltaFields, writeDeltaFields } from "../delta/write-delta.js";
 import type { WireError } from "../errors.js";
-import type { DecodeOptions, SyncResponse } from "../types.js";
+import type { DecodeOptions, DeltaRefusal, RowRef, SyncResponse } from "../types.js";
 import { fail } from "../wire/failure.js";
 import { Tags } from "../wire/tags.js";
 import { decodeMessage, encodeMessage, fixed64Size, writeFixed64Field } from "./boundary.js";
+import { readRecord, type StringFields, sizeRecords, writeRecords } from "./string-records.js";
 
 const R = Tags.SyncResponse;
+const REFUSAL: StringFields<DeltaRefusal> = {
+  deltaId: { tag: Tags.DeltaRefusal.deltaId },
+  table: { tag: Tags.DeltaRefusal.table },
+  rowId: { tag: Tags.DeltaRefusal.rowId },
+  code: { tag: Tags.DeltaRefusal.code },
+  message: { tag: Tags.DeltaRefusal.message, optional: true },
+};
+const ROW_REF: StringFields<RowRef> = {
+  table: { tag: Tags.RowRef.table },
+  rowId: { tag: Tags.RowRef.rowId },
+};
 
 /**
  * Encodes a response. Returns `Err(WireError)` for a delta that breaks a rule of the protocol, a
@@ -27,7 +39,9 @@ export function encodeSyncResponse(response: SyncResponse): Result<Uint8Array, W
       return (
         sizeDeltaFields(plan, response.deltas, "deltas", "") +
         fixed64Size(requireHlc(response.serverHlc, "serverHlc")) +
-        (response.hasMore ? 2 : 0)
+        (response.hasMore ? 2 : 0) +
+        sizeRecords(plan, response.refused, REFUSAL, "refused") +
+        sizeRecords(plan, response.evicted, ROW_REF, "evicted")
       );
     },
     (writer, plan) => {
@@ -37,6 +51,8 @@ export function encodeSyncResponse(response: SyncResponse): Result<Uint8Array, W
         writer.varint(R.hasMore);
         writer.varint(1);
       }
+      writeRecords(writer, R.refused, plan, response.refused, REFUSAL);
+      writeRecords(writer, R.evicted, plan, response.evicted, ROW_REF);
     },
   );
 }
@@ -50,14 +66,24 @@ export function decodeSyncResponse(
     let serverHlc = 0n;
     let hasMore = false;
     const deltas: RowDelta[] = [];
+    const refused: DeltaRefusal[] = [];
+    const evicted: RowRef[] = [];
     while (reader.pos < end) {
       const tag = reader.tag();
       if (tag === R.deltas) readDeltaField(reader, deltas, "deltas");
       else if (tag === R.serverHlc) serverHlc = reader.fixed64();
       else if (tag === R.hasMore) hasMore = reader.bool();
-      else reader.skipUnknown(tag, 3);
+      else if (tag === R.refused) readRecord(reader, refused, REFUSAL, "refused");
+      else if (tag === R.evicted) readRecord(reader, evicted, ROW_REF, "evicted");
+      else reader.skipUnknown(tag, 5);
     }
     finishDeltas(deltas, "deltas", "", options);
-    return { deltas, serverHlc: serverHlc as HLCTimestamp, hasMore };
+    return {
+      deltas,
+      serverHlc: serverHlc as HLCTimestamp,
+      hasMore,
+      ...(refused.length > 0 ? { refused } : {}),
+      ...(evicted.length > 0 ? { evicted } : {}),
+    };
   });
 }

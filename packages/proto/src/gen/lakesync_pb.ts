@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lakesync.proto.
  */
 export const file_lakesync: GenFile = /*@__PURE__*/
-  fileDesc("Cg5sYWtlc3luYy5wcm90bxILbGFrZXN5bmMudjEiLAoLQ29sdW1uRGVsdGESDgoGY29sdW1uGAEgASgJEg0KBXZhbHVlGAIgASgMIqgBCghSb3dEZWx0YRIgCgJvcBgBIAEoDjIULmxha2VzeW5jLnYxLkRlbHRhT3ASDQoFdGFibGUYAiABKAkSDgoGcm93X2lkGAMgASgJEikKB2NvbHVtbnMYBCADKAsyGC5sYWtlc3luYy52MS5Db2x1bW5EZWx0YRILCgNobGMYBSABKAYSEQoJY2xpZW50X2lkGAYgASgJEhAKCGRlbHRhX2lkGAcgASgMIlsKCFN5bmNQdXNoEhEKCWNsaWVudF9pZBgBIAEoCRIlCgZkZWx0YXMYAiADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YRIVCg1sYXN0X3NlZW5faGxjGAMgASgGIkQKCFN5bmNQdWxsEhEKCWNsaWVudF9pZBgBIAEoCRIRCglzaW5jZV9obGMYAiABKAYSEgoKbWF4X2RlbHRhcxgDIAEoDSJbCgxTeW5jUmVzcG9uc2USJQoGZGVsdGFzGAEgAygLMhUubGFrZXN5bmMudjEuUm93RGVsdGESEgoKc2VydmVyX2hsYxgCIAEoBhIQCghoYXNfbW9yZRgDIAEoCCLJAQoPQ2hlY2twb2ludENodW5rEg0KBXRhYmxlGAEgASgJEisKBHJvd3MYAiABKAsyGy5sYWtlc3luYy52MS5DaGVja3BvaW50Um93c0gAEi8KBmRlbHRhcxgDIAEoCzIdLmxha2VzeW5jLnYxLkNoZWNrcG9pbnREZWx0YXNIABITCgtjaHVua19pbmRleBgEIAEoDRITCgtjaHVua19jb3VudBgFIAEoDRIUCgxzbmFwc2hvdF9obGMYBiABKAZCCQoHcGF5bG9hZCI6Cg5DaGVja3BvaW50Um93cxIoCgRyb3dzGAEgAygLMhoubGFrZXN5bmMudjEuQ2hlY2twb2ludFJvdyJqCg1DaGVja3BvaW50Um93Eg4KBnJvd19pZBgBIAEoCRIpCgdjb2x1bW5zGAIgAygLMhgubGFrZXN5bmMudjEuQ29sdW1uRGVsdGESCwoDaGxjGAMgASgGEhEKCWNsaWVudF9pZBgEIAEoCSI5ChBDaGVja3BvaW50RGVsdGFzEiUKBmRlbHRhcxgBIAMoCzIVLmxha2VzeW5jLnYxLlJvd0RlbHRhIl0KEFN5bmNOb3RpZmljYXRpb24SEgoKc2VydmVyX2hsYxgBIAEoBhIOCgZ0YWJsZXMYAiADKAkSJQoGZGVsdGFzGAMgAygLMhUubGFrZXN5bmMudjEuUm93RGVsdGEiLgoNRXJyb3JSZXNwb25zZRIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAkqYgoHRGVsdGFPcBIYChRERUxUQV9PUF9VTlNQRUNJRklFRBAAEhMKD0RFTFRBX09QX0lOU0VSVBABEhMKD0RFTFRBX09QX1VQREFURRACEhMKD0RFTFRBX09QX0RFTEVURRADYgZwcm90bzM");
+  fileDesc("Cg5sYWtlc3luYy5wcm90bxILbGFrZXN5bmMudjEiLAoLQ29sdW1uRGVsdGESDgoGY29sdW1uGAEgASgJEg0KBXZhbHVlGAIgASgMIqgBCghSb3dEZWx0YRIgCgJvcBgBIAEoDjIULmxha2VzeW5jLnYxLkRlbHRhT3ASDQoFdGFibGUYAiABKAkSDgoGcm93X2lkGAMgASgJEikKB2NvbHVtbnMYBCADKAsyGC5sYWtlc3luYy52MS5Db2x1bW5EZWx0YRILCgNobGMYBSABKAYSEQoJY2xpZW50X2lkGAYgASgJEhAKCGRlbHRhX2lkGAcgASgMIlsKCFN5bmNQdXNoEhEKCWNsaWVudF9pZBgBIAEoCRIlCgZkZWx0YXMYAiADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YRIVCg1sYXN0X3NlZW5faGxjGAMgASgGIkQKCFN5bmNQdWxsEhEKCWNsaWVudF9pZBgBIAEoCRIRCglzaW5jZV9obGMYAiABKAYSEgoKbWF4X2RlbHRhcxgDIAEoDSKtAQoMU3luY1Jlc3BvbnNlEiUKBmRlbHRhcxgBIAMoCzIVLmxha2VzeW5jLnYxLlJvd0RlbHRhEhIKCnNlcnZlcl9obGMYAiABKAYSEAoIaGFzX21vcmUYAyABKAgSKgoHcmVmdXNlZBgEIAMoCzIZLmxha2VzeW5jLnYxLkRlbHRhUmVmdXNhbBIkCgdldmljdGVkGAUgAygLMhMubGFrZXN5bmMudjEuUm93UmVmIl4KDERlbHRhUmVmdXNhbBIQCghkZWx0YV9pZBgBIAEoCRINCgV0YWJsZRgCIAEoCRIOCgZyb3dfaWQYAyABKAkSDAoEY29kZRgEIAEoCRIPCgdtZXNzYWdlGAUgASgJIicKBlJvd1JlZhINCgV0YWJsZRgBIAEoCRIOCgZyb3dfaWQYAiABKAkiyQEKD0NoZWNrcG9pbnRDaHVuaxINCgV0YWJsZRgBIAEoCRIrCgRyb3dzGAIgASgLMhsubGFrZXN5bmMudjEuQ2hlY2twb2ludFJvd3NIABIvCgZkZWx0YXMYAyABKAsyHS5sYWtlc3luYy52MS5DaGVja3BvaW50RGVsdGFzSAASEwoLY2h1bmtfaW5kZXgYBCABKA0SEwoLY2h1bmtfY291bnQYBSABKA0SFAoMc25hcHNob3RfaGxjGAYgASgGQgkKB3BheWxvYWQiOgoOQ2hlY2twb2ludFJvd3MSKAoEcm93cxgBIAMoCzIaLmxha2VzeW5jLnYxLkNoZWNrcG9pbnRSb3ciagoNQ2hlY2twb2ludFJvdxIOCgZyb3dfaWQYASABKAkSKQoHY29sdW1ucxgCIAMoCzIYLmxha2VzeW5jLnYxLkNvbHVtbkRlbHRhEgsKA2hsYxgDIAEoBhIRCgljbGllbnRfaWQYBCABKAkiOQoQQ2hlY2twb2ludERlbHRhcxIlCgZkZWx0YXMYASADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YSJdChBTeW5jTm90aWZpY2F0aW9uEhIKCnNlcnZlcl9obGMYASABKAYSDgoGdGFibGVzGAIgAygJEiUKBmRlbHRhcxgDIAMoCzIVLmxha2VzeW5jLnYxLlJvd0RlbHRhIi4KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJKmIKB0RlbHRhT3ASGAoUREVMVEFfT1BfVU5TUEVDSUZJRUQQABITCg9ERUxUQV9PUF9JTlNFUlQQARITCg9ERUxUQV9PUF9VUERBVEUQAhITCg9ERUxUQV9PUF9ERUxFVEUQA2IGcHJvdG8z");
 
 /**
  * The new value of one column.
@@ -198,6 +198,23 @@ export type SyncResponse = Message<"lakesync.v1.SyncResponse"> & {
    * @generated from field: bool has_more = 3;
    */
   hasMore: boolean;
+
+  /**
+   * Push answers only: deltas of the push the caller may not write. They were never merged; the
+   * client drops them from its outbox and puts the rows back to the gateway's version, which
+   * `deltas` carries for the refused rows the caller may read (the others are in `evicted`).
+   *
+   * @generated from field: repeated lakesync.v1.DeltaRefusal refused = 4;
+   */
+  refused: DeltaRefusal[];
+
+  /**
+   * Rows that left the caller's view: remove them locally. Not a delete: if a row comes back
+   * into view, it arrives whole. Applied after `deltas`.
+   *
+   * @generated from field: repeated lakesync.v1.RowRef evicted = 5;
+   */
+  evicted: RowRef[];
 };
 
 /**
@@ -206,6 +223,75 @@ export type SyncResponse = Message<"lakesync.v1.SyncResponse"> & {
  */
 export const SyncResponseSchema: GenMessage<SyncResponse> = /*@__PURE__*/
   messageDesc(file_lakesync, 4);
+
+/**
+ * One refused delta of a push.
+ *
+ * @generated from message lakesync.v1.DeltaRefusal
+ */
+export type DeltaRefusal = Message<"lakesync.v1.DeltaRefusal"> & {
+  /**
+   * The refused delta's id, as 64 lowercase hexadecimal characters.
+   *
+   * @generated from field: string delta_id = 1;
+   */
+  deltaId: string;
+
+  /**
+   * @generated from field: string table = 2;
+   */
+  table: string;
+
+  /**
+   * @generated from field: string row_id = 3;
+   */
+  rowId: string;
+
+  /**
+   * A stable code such as FORBIDDEN.
+   *
+   * @generated from field: string code = 4;
+   */
+  code: string;
+
+  /**
+   * A human-readable explanation.
+   *
+   * @generated from field: string message = 5;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message lakesync.v1.DeltaRefusal.
+ * Use `create(DeltaRefusalSchema)` to create a new message.
+ */
+export const DeltaRefusalSchema: GenMessage<DeltaRefusal> = /*@__PURE__*/
+  messageDesc(file_lakesync, 5);
+
+/**
+ * A row of a table.
+ *
+ * @generated from message lakesync.v1.RowRef
+ */
+export type RowRef = Message<"lakesync.v1.RowRef"> & {
+  /**
+   * @generated from field: string table = 1;
+   */
+  table: string;
+
+  /**
+   * @generated from field: string row_id = 2;
+   */
+  rowId: string;
+};
+
+/**
+ * Describes the message lakesync.v1.RowRef.
+ * Use `create(RowRefSchema)` to create a new message.
+ */
+export const RowRefSchema: GenMessage<RowRef> = /*@__PURE__*/
+  messageDesc(file_lakesync, 6);
 
 /**
  * Gateway to client: one chunk of a table's checkpoint, for the initial sync.
@@ -260,7 +346,7 @@ export type CheckpointChunk = Message<"lakesync.v1.CheckpointChunk"> & {
  * Use `create(CheckpointChunkSchema)` to create a new message.
  */
 export const CheckpointChunkSchema: GenMessage<CheckpointChunk> = /*@__PURE__*/
-  messageDesc(file_lakesync, 5);
+  messageDesc(file_lakesync, 7);
 
 /**
  * Materialised rows of a checkpoint chunk.
@@ -279,7 +365,7 @@ export type CheckpointRows = Message<"lakesync.v1.CheckpointRows"> & {
  * Use `create(CheckpointRowsSchema)` to create a new message.
  */
 export const CheckpointRowsSchema: GenMessage<CheckpointRows> = /*@__PURE__*/
-  messageDesc(file_lakesync, 6);
+  messageDesc(file_lakesync, 8);
 
 /**
  * One materialised row and the newest write it contains.
@@ -313,7 +399,7 @@ export type CheckpointRow = Message<"lakesync.v1.CheckpointRow"> & {
  * Use `create(CheckpointRowSchema)` to create a new message.
  */
 export const CheckpointRowSchema: GenMessage<CheckpointRow> = /*@__PURE__*/
-  messageDesc(file_lakesync, 7);
+  messageDesc(file_lakesync, 9);
 
 /**
  * Deltas of a checkpoint chunk (for example the winning write of every column).
@@ -332,7 +418,7 @@ export type CheckpointDeltas = Message<"lakesync.v1.CheckpointDeltas"> & {
  * Use `create(CheckpointDeltasSchema)` to create a new message.
  */
 export const CheckpointDeltasSchema: GenMessage<CheckpointDeltas> = /*@__PURE__*/
-  messageDesc(file_lakesync, 8);
+  messageDesc(file_lakesync, 10);
 
 /**
  * Gateway to a subscribed client: something changed.
@@ -367,7 +453,7 @@ export type SyncNotification = Message<"lakesync.v1.SyncNotification"> & {
  * Use `create(SyncNotificationSchema)` to create a new message.
  */
 export const SyncNotificationSchema: GenMessage<SyncNotification> = /*@__PURE__*/
-  messageDesc(file_lakesync, 9);
+  messageDesc(file_lakesync, 11);
 
 /**
  * Gateway to client: a request failed.
@@ -395,7 +481,7 @@ export type ErrorResponse = Message<"lakesync.v1.ErrorResponse"> & {
  * Use `create(ErrorResponseSchema)` to create a new message.
  */
 export const ErrorResponseSchema: GenMessage<ErrorResponse> = /*@__PURE__*/
-  messageDesc(file_lakesync, 10);
+  messageDesc(file_lakesync, 12);
 
 /**
  * The kind of change a delta records. UNSPECIFIED is never valid on the wire.

@@ -32,7 +32,21 @@ export const Tags = {
   },
   SyncPush: { clientId: tag(1, LEN), deltas: tag(2, LEN), lastSeenHlc: tag(3, I64) },
   SyncPull: { clientId: tag(1, LEN), sinceHlc: tag(2, I64), maxDeltas: tag(3, VARINT) },
-  SyncResponse: { deltas: tag(1, LEN), serverHlc: tag(2, I64), hasMore: tag(3, VARINT) },
+  SyncResponse: {
+    deltas: tag(1, LEN),
+    serverHlc: tag(2, I64),
+    hasMore: tag(3, VARINT),
+    refused: tag(4, LEN),
+    evicted: tag(5, LEN),
+  },
+  DeltaRefusal: {
+    deltaId: tag(1, LEN),
+    table: tag(2, LEN),
+    rowId: tag(3, LEN),
+    code: tag(4, LEN),
+    message: tag(5, LEN),
+  },
+  RowRef: { table: tag(1, LEN), rowId: tag(2, LEN) },
   CheckpointChunk: {
     table: tag(1, LEN),
     rows: tag(2, LEN),

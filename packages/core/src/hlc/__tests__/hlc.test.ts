@@ -90,6 +90,16 @@ describe("HLC", () => {
     );
   });
 
+  it("recv() judges drift against the wall clock: accepted stamps cannot ratchet the clock ahead", () => {
+    const hlc = new HLC({ wallClock: () => T0 });
+    for (let i = 0; i < 1_000; i++) {
+      const ahead = stamp(T0 + 4_900 + i * 4_900, 0);
+      hlc.recv(ahead);
+    }
+    expect(decodeHLC(hlc.peek()).wallMs - T0).toBeLessThanOrEqual(5_000);
+    expect(hlc.recv(stamp(T0 + 1_000, 0)).ok).toBe(true);
+  });
+
   it("recv() of a value that is not a 64-bit stamp is an Err, not a throw", () => {
     const hlc = new HLC({ wallClock: () => T0 });
     expect(hlc.recv(-1n as HLCTimestamp).ok).toBe(false);

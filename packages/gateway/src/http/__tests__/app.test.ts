@@ -76,11 +76,13 @@ describe("gateway HTTP routes", () => {
     });
     const theirs = delta({
       rowId: "b1",
+      clientId: "client-b",
       hlc: hlcAt(clock, 0, 2),
       columns: { title: "B", owner: "bob" },
     });
-    const response = await push(alice, [mine, theirs]);
+    const response = await push(alice, [mine]);
     expect(response.status).toBe(200);
+    expect((await push(bob, [theirs], "client-b")).status).toBe(200);
     expect(response.headers.get("content-type")).toBe(PROTO_CONTENT_TYPE);
     const ack = unwrapOrThrow(decodeSyncResponse(new Uint8Array(await response.arrayBuffer())));
     expect(ack.serverHlc > 0n).toBe(true);

@@ -20,7 +20,13 @@ const authoriser: PushAuthoriser = {
       : Ok(undefined),
   check: (d: RowDelta) =>
     d.rowId.startsWith("locked-")
-      ? { deltaId: d.deltaId, code: "FORBIDDEN", message: `${d.rowId} is locked` }
+      ? {
+          deltaId: d.deltaId,
+          table: d.table,
+          rowId: d.rowId,
+          code: "FORBIDDEN",
+          message: `${d.rowId} is locked`,
+        }
       : undefined,
 };
 
@@ -46,7 +52,13 @@ describe("the push pipeline's authorisation step", () => {
     );
     expect(ack.accepted).toBe(1);
     expect(ack.refused).toEqual([
-      { deltaId: locked.deltaId, code: "FORBIDDEN", message: "locked-1 is locked" },
+      {
+        deltaId: locked.deltaId,
+        table: "todos",
+        rowId: "locked-1",
+        code: "FORBIDDEN",
+        message: "locked-1 is locked",
+      },
     ]);
     const pulled = unwrapOrThrow(
       await gateway.handlePull({ clientId: "r", sinceHlc: HLC_ZERO, maxDeltas: 0 }),

@@ -6,14 +6,14 @@ import { validatePush } from "../validate-push.js";
 const NOW = 1_750_000_000_000;
 const at = (ms: number) => (BigInt(ms) << 16n) as HLCTimestamp;
 const clock = () => new HLC({ wallClock: () => NOW });
+const LIMITS = { maxDeltas: 10, maxValueBytes: 64 };
 
 describe("validatePush", () => {
   it("accepts a well-formed push within the drift limit", () => {
     const d = delta({ rowId: "r", hlc: at(NOW), columns: { title: "x" } });
     expect(
-      validatePush({ clientId: "client-a", deltas: [d], lastSeenHlc: HLC_ZERO }, clock(), {
-        maxDeltas: 10,
-      }).ok,
+      validatePush({ clientId: "client-a", deltas: [d], lastSeenHlc: HLC_ZERO }, clock(), LIMITS)
+        .ok,
     ).toBe(true);
   });
 
@@ -23,9 +23,7 @@ describe("validatePush", () => {
       const result = validatePush(
         { clientId: "client-a", deltas, lastSeenHlc: HLC_ZERO },
         clock(),
-        {
-          maxDeltas: max,
-        },
+        { ...LIMITS, maxDeltas: max },
       );
       return result.ok ? "ok" : result.error.code;
     };
@@ -36,6 +34,30 @@ describe("validatePush", () => {
     expect(code([delta({ op: "UPDATE", rowId: "r", hlc: at(NOW) })])).toBe("INVALID_INPUT");
     expect(code([delta({ rowId: "r", hlc: at(NOW + 60_000), columns: { title: "x" } })])).toBe(
       "CLOCK_DRIFT",
+    );
+  });
+
+  it("refuses a delta whose id is not the hash of its content", () => {
+    const d = delta({ rowId: "r", hlc: at(NOW), columns: { title: "x" } });
+    const forged = { ...d, deltaId: "0".repeat(64) };
+    const result = validatePush(
+      { clientId: "client-a", deltas: [forged], lastSeenHlc: HLC_ZERO },
+      clock(),
+      LIMITS,
+    );
+    expect(!result.ok && result.error.message).toMatch(/does not carry the id of its content/);
+  });
+
+  it("refuses a value over the size limit with 413's code, naming the column", () => {
+    const d = delta({ rowId: "r", hlc: at(NOW), columns: { title: "é".repeat(40) } });
+    const result = validatePush(
+      { clientId: "client-a", deltas: [d], lastSeenHlc: HLC_ZERO },
+      clock(),
+      LIMITS,
+    );
+    expect(!result.ok && result.error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(!result.ok && result.error.message).toMatch(
+      /todos\.title of row r holds 80 bytes; a value may hold at most 64/,
     );
   });
 });
