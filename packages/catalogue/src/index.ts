@@ -138,6 +138,59 @@ export type * from "./iceberg/types.js";
 // Storage
 export { createLakeLocation, type LakeLocation } from "./lake/lake-location.js";
 export { readMetadataFile, writeMetadataFile } from "./lake/metadata-io.js";
+// LakeSync's lake layout on Iceberg (ADR-014): the flush target and the readers
+export {
+  columnTypeOf,
+  icebergToTableSchema,
+  icebergTypeOf,
+  missingColumns,
+  tableSchemaToIceberg,
+} from "./lakesync/column-mapping.js";
+export {
+  type IcebergFlushTargetOptions,
+  icebergFlushTarget,
+} from "./lakesync/iceberg-flush-target.js";
+export type {
+  LakeSyncBatch,
+  LakeSyncFlushTarget,
+  LakeSyncFlushWritten,
+  LakeSyncLogEntry,
+} from "./lakesync/lake-batch.js";
+export {
+  DEFAULT_BUCKETS,
+  flushCommitKey,
+  GATEWAY_ID_PROPERTY,
+  HISTORY_TABLE,
+  LAYOUT_PROPERTY,
+  type LakeTables,
+  LOG_RANGE_PROPERTY,
+  lakeTableLocation,
+  lakeTables,
+  ROW_ID_BUCKET_FIELD,
+  ROW_ID_COLUMN,
+  ROW_ID_FIELD_ID,
+  rowIdBucketSpec,
+  STATE_TABLE_PREFIX,
+  stateTableName,
+  TABLE_PROPERTY,
+  tableDirectory,
+} from "./lakesync/layout.js";
+export { HISTORY_SCHEMA, STATE_SCHEMA } from "./lakesync/layout-schemas.js";
+export { parquetColumnName } from "./lakesync/parquet-names.js";
+export {
+  type LakeReadOptions,
+  type LakeRowStates,
+  type LakeTable,
+  readLakeRowStates,
+  readLakeTable,
+} from "./lakesync/read-lake.js";
+export { type LakeHistoryReadOptions, readLakeHistory } from "./lakesync/read-lake-history.js";
+export {
+  readSnapshotRows,
+  type SnapshotReadOptions,
+  type SnapshotRows,
+} from "./lakesync/snapshot-rows.js";
+export { pairedStateSnapshot } from "./lakesync/state-pairing.js";
 // REST catalogue: client (with Nessie and R2 Data Catalog presets) and server
 export * from "./rest/index.js";
 // Reading
