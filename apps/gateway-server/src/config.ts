@@ -22,6 +22,13 @@ export type LakeConfig =
   | { readonly kind: "postgres"; readonly url: string }
   | { readonly kind: "mysql"; readonly url: string };
 
+/** Where Iceberg table metadata is committed (the lake's tables), or `none` for plain files. */
+export type CatalogueConfig =
+  | { readonly kind: "sqlite"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string }
+  | { readonly kind: "rest"; readonly uri: string; readonly token?: string }
+  | { readonly kind: "none" };
+
 /** Everything the server needs to start. */
 export interface ServerConfig {
   readonly host: string;
@@ -30,6 +37,14 @@ export interface ServerConfig {
   readonly dataDir: string;
   readonly lake: LakeConfig;
   readonly flushFormat: "json" | "parquet";
+  /** The Iceberg catalogue of the lake (SQLite in the data directory by default). */
+  readonly catalogue: CatalogueConfig;
+  /** The warehouse URI of the Iceberg tables (derived from the lake when not set). */
+  readonly warehouse?: string;
+  /** The Iceberg namespace of every gateway's tables; by default each gateway's id. */
+  readonly namespace?: string;
+  /** Buckets of the `row_id` partition spec of new Iceberg tables. */
+  readonly icebergBuckets: number;
   readonly flushMaxBytes: number;
   readonly flushMaxAgeMs: number;
   readonly jwtSecret?: string;
@@ -82,7 +97,10 @@ function integer(
  * `LAKESYNC_FLUSH_MAX_BYTES`, `LAKESYNC_FLUSH_MAX_AGE_MS`, `LAKESYNC_JWT_SECRET`,
  * `LAKESYNC_JWKS_URL`, `LAKESYNC_CORS_ORIGINS` (comma-separated), `LAKESYNC_MAX_BODY_BYTES`,
  * `LAKESYNC_MAX_VALUE_BYTES`, `LAKESYNC_GATEWAYS` (comma-separated ids), `LAKESYNC_GATEWAY_PATTERN`
- * (a regular expression the whole id must match), `LAKESYNC_STATIC_DIR`.
+ * (a regular expression the whole id must match), `LAKESYNC_STATIC_DIR`, `LAKESYNC_CATALOGUE`
+ * (sqlite|postgres|rest|none), `LAKESYNC_CATALOGUE_URL` (the SQLite file, the PostgreSQL URL or
+ * the REST catalogue's base URI), `LAKESYNC_CATALOGUE_TOKEN`, `LAKESYNC_CATALOGUE_WAREHOUSE`,
+ * `LAKESYNC_NAMESPACE`, `LAKESYNC_ICEBERG_BUCKETS`.
  */
 export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, LakeSyncError> {
   let file: Record<string, unknown> = {};
@@ -170,6 +188,20 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     return fail(`LAKESYNC_LAKE must be fs, s3, postgres or mysql, got ${JSON.stringify(kind)}`);
   }
 
+  const catalogue = catalogueConfig(pick, dataDir, kind);
+  if (!catalogue.ok) return catalogue;
+  const buckets = integer(
+    pick("LAKESYNC_ICEBERG_BUCKETS", "icebergBuckets"),
+    "LAKESYNC_ICEBERG_BUCKETS",
+    1,
+    1_024,
+  );
+  if (!buckets.ok) return buckets;
+  const namespace = pick("LAKESYNC_NAMESPACE", "namespace");
+  if (namespace !== undefined && !validateGatewayId(namespace).ok)
+    return fail("LAKESYNC_NAMESPACE must be 1-128 characters of A-Z a-z 0-9 _ . -");
+  const warehouse = pick("LAKESYNC_CATALOGUE_WAREHOUSE", "warehouse");
+
   const jwtSecret = pick("LAKESYNC_JWT_SECRET", "jwtSecret");
   const jwksUrl = pick("LAKESYNC_JWKS_URL", "jwksUrl");
   const devSecret = jwtSecret === undefined && jwksUrl === undefined;
@@ -206,6 +238,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     dataDir,
     lake,
     flushFormat: format,
+    catalogue: catalogue.value,
+    icebergBuckets: buckets.value ?? 16,
+    ...(namespace === undefined ? {} : { namespace }),
+    ...(warehouse === undefined ? {} : { warehouse }),
     flushMaxBytes: maxBytes.value ?? 4 * 1024 * 1024,
     flushMaxAgeMs: maxAge.value ?? 30_000,
     devSecret,
@@ -224,4 +260,39 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     ...(gatewayPattern ? { gatewayPattern } : {}),
     ...(staticDir ? { staticDir: resolve(cwd, staticDir) } : {}),
   });
+}
+
+/** The catalogue setting: SQLite in the data directory unless told otherwise. */
+function catalogueConfig(
+  pick: (envName: string, key: string) => string | undefined,
+  dataDir: string,
+  lake: string,
+): Result<CatalogueConfig, LakeSyncError> {
+  const kind =
+    pick("LAKESYNC_CATALOGUE", "catalogue") ?? (lake === "fs" || lake === "s3" ? "sqlite" : "none");
+  const url = pick("LAKESYNC_CATALOGUE_URL", "catalogueUrl");
+  switch (kind) {
+    case "none":
+      return Ok({ kind });
+    case "sqlite":
+      return Ok({ kind, path: resolve(dataDir, url ?? "catalogue.sqlite") });
+    case "postgres":
+      if (!url)
+        return fail(
+          "LAKESYNC_CATALOGUE_URL (a PostgreSQL URL) is required when LAKESYNC_CATALOGUE=postgres",
+        );
+      return Ok({ kind, url });
+    case "rest": {
+      if (!url)
+        return fail(
+          "LAKESYNC_CATALOGUE_URL (the REST catalogue's base URI) is required when LAKESYNC_CATALOGUE=rest",
+        );
+      const token = pick("LAKESYNC_CATALOGUE_TOKEN", "catalogueToken");
+      return Ok({ kind, uri: url, ...(token === undefined ? {} : { token }) });
+    }
+    default:
+      return fail(
+        `LAKESYNC_CATALOGUE must be sqlite, postgres, rest or none, got ${JSON.stringify(kind)}`,
+      );
+  }
 }

@@ -18,8 +18,16 @@ if (!config.ok) {
   console.error(`lakesync: ${config.error.message}`);
   process.exit(2);
 }
-const target = createFlushTarget(config.value);
-const started = await startServer(config.value, { target: target.target });
+const configured = await createFlushTarget(config.value);
+if (!configured.ok) {
+  console.error(`lakesync: ${configured.error.message}`);
+  process.exit(2);
+}
+const target = configured.value;
+const started = await startServer(config.value, {
+  target: target.target,
+  ...(target.lake ? { lake: target.lake } : {}),
+});
 if (!started.ok) {
   console.error(`lakesync: ${started.error.message}`);
   await target.close();
@@ -28,7 +36,7 @@ if (!started.ok) {
 const server = started.value;
 const lines = [
   `LakeSync gateway listening on ${server.url}`,
-  `  data: ${config.value.dataDir} (write-ahead log), flushes to the ${target.description} as ${config.value.flushFormat}`,
+  `  data: ${config.value.dataDir} (write-ahead log); flushes to ${target.description}`,
 ];
 if (config.value.staticDir) lines.push(`  todo app: open ${server.url}/ in two browser tabs`);
 if (config.value.devSecret) {

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve, upgradeWebSocket, type WebSocketServerLike } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { type Catalogue, createIcebergRestApp, type LakeLocation } from "@lakesync/catalogue";
 import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import {
   createGatewayApp,
@@ -35,6 +36,11 @@ export interface RunningServer {
 export interface StartOptions {
   /** The flush target; built from the configuration by the caller (see `createFlushTarget`). */
   readonly target?: FlushTargetSpec;
+  /**
+   * The lake's Iceberg catalogue and warehouse: served as the Iceberg REST catalogue API under
+   * `/iceberg` (admin tokens), so engines that speak REST attach to this server directly.
+   */
+  readonly lake?: { readonly catalogue: Catalogue; readonly location: LakeLocation };
   readonly gatewayOptions?: Partial<SyncGatewayOptions>;
 }
 
@@ -108,6 +114,21 @@ export async function startServer(
     });
   }
   app.route("/", api);
+  if (options.lake) {
+    const rest = createIcebergRestApp(options.lake.catalogue, {
+      defaults: { warehouse: options.lake.location.warehouse },
+      authorise: async (request) => {
+        const principal = await verifier.value(
+          request.headers.get("authorization") ?? undefined,
+          "*",
+          true,
+        );
+        return principal.ok ? Ok(undefined) : principal;
+      },
+    });
+    if (!rest.ok) return rest;
+    app.route("/iceberg", rest.value);
+  }
   // API paths never fall through to the app's index.html: an unknown one is a JSON 404.
   for (const prefix of ["/sync", "/admin", "/dev", "/iceberg", "/lake"])
     app.all(`${prefix}/*`, (c) =>

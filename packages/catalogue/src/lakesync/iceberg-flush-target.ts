@@ -54,8 +54,11 @@ export interface IcebergFlushTargetOptions {
   readonly catalogue: Catalogue;
   /** The warehouse the tables' files are stored in. */
   readonly location: LakeLocation;
-  /** The namespace of the tables (LakeSync's default: `[gatewayId]`). */
-  readonly namespace: Namespace;
+  /**
+   * The namespace of the tables, or how to derive it from the flushing gateway's id (one target
+   * can serve many gateways). Defaults to `[gatewayId]`.
+   */
+  readonly namespace?: Namespace | ((gatewayId: string) => Namespace);
   /** Buckets of the `row_id` partition spec of new tables (default 16). */
   readonly buckets?: number;
   /** Whether to keep the raw deltas in `_lakesync_history` (default true). */
@@ -90,7 +93,7 @@ export function icebergFlushTarget(options: IcebergFlushTargetOptions): LakeSync
   return {
     description:
       options.description ??
-      `Iceberg tables in ${options.namespace.join(".")} (${options.catalogue.name})`,
+      `Iceberg tables in ${typeof options.namespace === "object" ? options.namespace.join(".") : "a namespace per gateway"} (${options.catalogue.name})`,
     write: (batch) => writeBatch(options, batch),
   };
 }
@@ -122,7 +125,7 @@ async function prepareTables(
   states: readonly RowState[],
 ): Promise<Result<{ setup: LakeTableSetup; loaded: LoadedTable }[], LakeSyncError>> {
   const { catalogue, location } = options;
-  const ids = lakeTables(options.namespace, batch.table);
+  const ids = lakeTables(namespaceOf(options, batch.gatewayId), batch.table);
   const spec = rowIdBucketSpec(options.buckets ?? DEFAULT_BUCKETS);
   const base = { catalogue, location, spec, ...(options.retry ? { retry: options.retry } : {}) };
   const main = mainTableSetup({ ...base, table: ids.main }, batch.schema, states);
@@ -273,4 +276,14 @@ function rowsOf(
     if (stateRow) state.push({ ...stateRow });
   }
   return Ok({ live, state });
+}
+
+/** The namespace a gateway's tables live in. */
+export function namespaceOf(
+  options: Pick<IcebergFlushTargetOptions, "namespace">,
+  gatewayId: string,
+): Namespace {
+  const { namespace } = options;
+  if (namespace === undefined) return [gatewayId];
+  return typeof namespace === "function" ? namespace(gatewayId) : namespace;
 }

@@ -1,3 +1,4 @@
+/// <reference path="./avsc-types.d.ts" />
 /**
  * @module iceberg/avro/avro-container
  * Avro object container files (Avro 1.11 spec, "Object Container Files"), written and read
