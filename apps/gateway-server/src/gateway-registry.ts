@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import {
+  describeFlushFailure,
   type FlushTargetSpec,
   SyncGateway,
   type SyncGatewayOptions,
@@ -135,20 +136,4 @@ export class GatewayRegistry {
     this.#gateways.clear();
     return first ? Err(first) : Ok(undefined);
   }
-}
-
-/** One line for a failed flush: gateway, table, code, message and the chain of causes. */
-export function describeFlushFailure(
-  gatewayId: string,
-  table: string,
-  error: LakeSyncError,
-): string {
-  const causes: string[] = [];
-  let cause: unknown = error.cause;
-  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    causes.push(message);
-    cause = cause instanceof Error ? cause.cause : undefined;
-  }
-  return `[lakesync] flush of table "${table}" of gateway "${gatewayId}" failed (${error.code}): ${error.message}${causes.length > 0 ? `; caused by: ${causes.join("; ")}` : ""} (retried with back-off)`;
 }

@@ -20,6 +20,12 @@ export interface Env {
   readonly LOG_REWRITE_AFTER_TRIMMED?: string;
   /** @deprecated The old name of `LOG_REWRITE_AFTER_TRIMMED`, still honoured. */
   readonly COMPACT_AFTER_TRIMMED?: string;
+  /** Largest value of one column in bytes (413 above); defaults to 1 MiB. */
+  readonly MAX_VALUE_BYTES?: string;
+  /** Gateway ids served without an admin creating them first (comma-separated). */
+  readonly GATEWAY_IDS?: string;
+  /** Ids matching this regular expression (the whole id) are served too. */
+  readonly GATEWAY_PATTERN?: string;
   /** Comma-separated origins allowed by CORS, or `*`. */
   readonly CORS_ORIGINS?: string;
 }

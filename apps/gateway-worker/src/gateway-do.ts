@@ -5,10 +5,11 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { R2Adapter } from "@lakesync/adapter";
-import { type LakeSyncError, Ok, type Result } from "@lakesync/core";
+import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import {
   createGatewayApp,
   createTokenVerifier,
+  describeFlushFailure,
   SyncGateway,
   type TokenVerifier,
 } from "@lakesync/gateway";
@@ -18,10 +19,12 @@ import type { Hono } from "hono";
 import parquetWasm from "parquet-wasm/esm/parquet_wasm_bg.wasm";
 import { DurableObjectGatewayStore } from "./do-store.js";
 import type { Env } from "./env.js";
-import { intVar, logRewriteAfterTrimmed } from "./vars.js";
+import { gatewayAllowed, intVar, logRewriteAfterTrimmed } from "./vars.js";
 
 let parquetReady: Promise<Result<void, LakeSyncError>> | undefined;
 const GATEWAY_ID_KEY = "lakesync-gateway-id";
+/** Set when an admin created this gateway (`POST /admin/gateways/:id`). */
+const CREATED_KEY = "lakesync-gateway-created";
 
 /**
  * Holds one gateway's buffer and state in its SQLite-backed storage, acknowledges a push only
@@ -39,6 +42,37 @@ export class SyncGatewayDO extends DurableObject<Env> {
       ...(env.JWT_SECRET ? { secret: env.JWT_SECRET } : {}),
       ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
     });
+  }
+
+  /**
+   * The gateway, if it exists: configured (`GATEWAY_IDS`, `GATEWAY_PATTERN`) or created by an
+   * admin. Otherwise `GATEWAY_NOT_FOUND`, and nothing is written to storage.
+   */
+  async #resolve(gatewayId: string): Promise<Result<SyncGateway, LakeSyncError>> {
+    if (!this.#gateway) {
+      const created = (await this.ctx.storage.get<boolean>(CREATED_KEY)) === true;
+      if (!created && !gatewayAllowed(gatewayId, this.env))
+        return Err(
+          new LakeSyncError(
+            "GATEWAY_NOT_FOUND",
+            `there is no gateway "${gatewayId}": configure it (GATEWAY_IDS) or create it (POST /admin/gateways/${gatewayId})`,
+          ),
+        );
+    }
+    return this.#open(gatewayId);
+  }
+
+  /** Creates the gateway (an admin asked for it), or finds it. */
+  async #create(
+    gatewayId: string,
+  ): Promise<Result<{ gateway: SyncGateway; created: boolean }, LakeSyncError>> {
+    const created =
+      !this.#gateway &&
+      (await this.ctx.storage.get<boolean>(CREATED_KEY)) !== true &&
+      !gatewayAllowed(gatewayId, this.env);
+    if (created) await this.ctx.storage.put(CREATED_KEY, true);
+    const opened = await this.#open(gatewayId);
+    return opened.ok ? Ok({ gateway: opened.value, created }) : opened;
   }
 
   /** Opens the gateway once (replaying its storage); the id is remembered for alarms. */
@@ -59,6 +93,9 @@ export class SyncGatewayDO extends DurableObject<Env> {
         },
         logRetention: intVar(this.env.LOG_RETENTION, 1_000_000),
         logRewriteAfterTrimmed: logRewriteAfterTrimmed(this.env),
+        maxValueBytes: intVar(this.env.MAX_VALUE_BYTES, 1024 * 1024),
+        onFlushError: (table, error) =>
+          console.error(describeFlushFailure(gatewayId, table, error)),
       });
       if (!opened.ok) {
         this.#gateway = undefined;
@@ -90,7 +127,8 @@ export class SyncGatewayDO extends DurableObject<Env> {
       .map((s) => s.trim())
       .filter(Boolean);
     this.#app = createGatewayApp({
-      resolve: (id) => this.#open(id),
+      resolve: (id) => this.#resolve(id),
+      create: (id) => this.#create(id),
       verifier,
       maxBodyBytes: intVar(this.env.MAX_BODY_BYTES, 8 * 1024 * 1024),
       ...(origins.length > 0 ? { corsOrigins: origins.includes("*") ? "*" : origins } : {}),

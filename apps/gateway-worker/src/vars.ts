@@ -19,3 +19,22 @@ export function logRewriteAfterTrimmed(env: {
 }): number {
   return intVar(env.LOG_REWRITE_AFTER_TRIMMED ?? env.COMPACT_AFTER_TRIMMED, 100_000);
 }
+
+/**
+ * Whether a gateway id is served without an admin creating it first: listed in `GATEWAY_IDS`
+ * (comma-separated) or matching `GATEWAY_PATTERN` (a regular expression for the whole id; an
+ * invalid pattern matches nothing).
+ */
+export function gatewayAllowed(
+  id: string,
+  env: { readonly GATEWAY_IDS?: string; readonly GATEWAY_PATTERN?: string },
+): boolean {
+  const ids = (env.GATEWAY_IDS ?? "").split(",").map((s) => s.trim());
+  if (ids.includes(id)) return true;
+  if (!env.GATEWAY_PATTERN) return false;
+  try {
+    return new RegExp(`^(?:${env.GATEWAY_PATTERN})$`).test(id);
+  } catch {
+    return false;
+  }
+}

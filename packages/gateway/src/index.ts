@@ -8,6 +8,7 @@
 
 export type { FlushThresholds } from "./buffer/delta-buffer.js";
 export { DEFAULT_CHECKPOINT_BUDGET } from "./checkpoint/build-checkpoint.js";
+export { describeFlushFailure } from "./flush/flush-failure.js";
 export { flushPath } from "./flush/flush-path.js";
 export type {
   FlushBatch,

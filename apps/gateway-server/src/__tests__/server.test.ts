@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -126,5 +127,89 @@ describe("Node gateway server over 127.0.0.1", () => {
   it("does not serve dev tokens when a real secret is configured", async () => {
     const { url } = await start({ LAKESYNC_JWT_SECRET: "a-production-secret-that-is-long-enough" });
     expect((await fetch(`${url}/dev/token?sub=alice`)).status).toBe(404);
+  });
+
+  it("does not create gateways for unknown ids: a JSON 404, and nothing written", async () => {
+    const { url } = await start();
+    const alice = await TestClient.forUser(url, "alice");
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${url}/sync/made-up-${i}/schema`, {
+        headers: { authorization: `Bearer ${alice.token}` },
+      });
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { code: string }).code).toBe("GATEWAY_NOT_FOUND");
+    }
+    expect(existsSync(join(dir, "gateways", "made-up-0"))).toBe(false);
+    const admin = await TestClient.forUser(url, "ops", true);
+    expect((await alice.admin("/admin/gateways/team")).status).toBe(403);
+    expect((await admin.admin("/admin/gateways/team")).status).toBe(201);
+    expect((await admin.admin("/admin/gateways/team")).status).toBe(200);
+    const served = await fetch(`${url}/sync/team/schema`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
+    expect(served.status).toBe(200);
+    expect((await admin.admin("/admin/gateways/..")).status).toBe(404);
+  });
+
+  it("answers unknown API paths with JSON 404s, never the app's index.html", async () => {
+    const app = join(dir, "app");
+    await mkdir(app);
+    await writeFile(join(app, "index.html"), "<html>app</html>");
+    const { url } = await start({ LAKESYNC_STATIC_DIR: app });
+    expect(await (await fetch(`${url}/some/page`)).text()).toContain("app");
+    for (const path of ["/sync/todos/nope", "/admin/nope", "/dev/nope", "/sync"]) {
+      const response = await fetch(`${url}${path}`);
+      expect([path, response.status]).toEqual([path, 404]);
+      expect(response.headers.get("content-type")).toContain("application/json");
+    }
+  });
+
+  it("refuses reserved column names (422) and values over the size limit (413, naming the column)", async () => {
+    const { url } = await start({ LAKESYNC_MAX_VALUE_BYTES: "1000" });
+    const admin = await TestClient.forUser(url, "ops", true);
+    const reserved = await admin.admin("/admin/schema/todos", {
+      table: "notes",
+      columns: [
+        { name: "op", type: "string" },
+        { name: "hlc", type: "number" },
+      ],
+    });
+    expect(reserved.status).toBe(422);
+    expect(((await reserved.json()) as { message: string }).message).toMatch(/reserved/);
+    const alice = await TestClient.forUser(url, "alice");
+    const big = await alice.push("alice-phone", [
+      todo("alice-phone", "t1", { title: "x".repeat(2_000), owner: "alice" }),
+    ]);
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { message: string }).message).toMatch(/todos\.title/);
+  });
+
+  it("refuses a push whose delta id does not match its content", async () => {
+    const { url } = await start();
+    const alice = await TestClient.forUser(url, "alice");
+    const forged = {
+      ...todo("alice-phone", "t1", { title: "x", owner: "alice" }),
+      deltaId: "0".repeat(64),
+    };
+    const response = await alice.push("alice-phone", [forged]);
+    expect(response.status).toBe(400);
+  });
+
+  it("logs each failed automatic flush once, with its code and cause", async () => {
+    const lines: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => lines.push(line);
+    try {
+      const { url } = await start({ LAKESYNC_FLUSH_MAX_AGE_MS: "10" });
+      lake.failing = true;
+      const alice = await TestClient.forUser(url, "alice");
+      await alice.push("alice-phone", [todo("alice-phone", "t1", { title: "x", owner: "alice" })]);
+      await expect.poll(() => lines.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(lines[0]).toMatch(
+        /flush of table "todos" of gateway "todos" failed \(FLUSH_FAILED\).*lake unavailable/,
+      );
+    } finally {
+      console.error = original;
+    }
   });
 });

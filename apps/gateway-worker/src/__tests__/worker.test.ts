@@ -38,8 +38,13 @@ const RULES = {
   ],
 };
 
-function todo(clientId: string, rowId: string, owner: string, title = `todo ${rowId}`): RowDelta {
-  const hlc = clock.now();
+function todo(
+  clientId: string,
+  rowId: string,
+  owner: string,
+  title = `todo ${rowId}`,
+  hlc = clock.now(),
+): RowDelta {
   const columns = [
     { column: "title", value: title },
     { column: "owner", value: owner },
@@ -55,7 +60,7 @@ function todo(clientId: string, rowId: string, owner: string, title = `todo ${ro
   };
 }
 
-const VARS = { FLUSH_MAX_AGE_MS: "1500", MAX_BODY_BYTES: "65536" };
+const VARS = { FLUSH_MAX_AGE_MS: "1500", MAX_BODY_BYTES: "65536", GATEWAY_PATTERN: "gw-.*" };
 let dir: string;
 let worker: DevWorker;
 const bearer = async (sub: string, admin = false) => ({
@@ -157,6 +162,67 @@ describe("the gateway Worker in workerd (wrangler dev, local Durable Objects and
     expect((await pull("gw-rules", "bob")).map((d) => d.rowId)).toEqual(["b1"]);
   });
 
+  it("refuses writes the rules do not grant, and a client id used by another user", async () => {
+    await prepare("gw-writes");
+    expect((await push("gw-writes", "bob", [todo("bob-phone", "b1", "bob")])).status).toBe(200);
+    const forged = await push("gw-writes", "alice", [todo("alice-phone", "x1", "bob")]);
+    expect(forged.status).toBe(200);
+    const answer = unwrapOrThrow(decodeSyncResponse(new Uint8Array(await forged.arrayBuffer())));
+    expect(answer.refused?.map((r) => [r.rowId, r.code])).toEqual([["x1", "FORBIDDEN"]]);
+    const takeover = await push("gw-writes", "alice", [
+      { ...todo("alice-phone", "b1", "alice"), op: "UPDATE" as const },
+    ]);
+    expect(
+      unwrapOrThrow(decodeSyncResponse(new Uint8Array(await takeover.arrayBuffer()))).refused,
+    ).toHaveLength(1);
+    expect((await pull("gw-writes", "bob")).map((d) => d.rowId)).toEqual(["b1"]);
+    const hijack = await push(
+      "gw-writes",
+      "alice",
+      [todo("bob-phone", "a1", "alice")],
+      "bob-phone",
+    );
+    expect(hijack.status).toBe(403);
+    expect((await hijack.json()).code).toBe("FORBIDDEN");
+  });
+
+  it("judges clock drift against the wall clock, so pushes cannot ratchet the gateway ahead", async () => {
+    await prepare("gw-clock");
+    const at = (offsetMs: number) => (BigInt(Date.now() + offsetMs) << 16n) as RowDelta["hlc"];
+    const ahead = await push("gw-clock", "alice", [
+      todo("alice-phone", "c1", "alice", "ahead", at(4_500)),
+    ]);
+    expect(ahead.status).toBe(200);
+    // 9 s ahead of the wall clock, but within 5 s of the stamp just accepted: refused.
+    const ratchet = await push("gw-clock", "alice", [
+      todo("alice-phone", "c2", "alice", "further", at(9_000)),
+    ]);
+    expect(ratchet.status).toBe(409);
+    expect((await push("gw-clock", "alice", [todo("alice-phone", "c3", "alice")])).status).toBe(
+      200,
+    );
+  });
+
+  it("serves only configured or created gateways; an unknown id is a JSON 404", async () => {
+    const unknown = await fetch(`${worker.url}/sync/elsewhere/pull`, {
+      headers: await bearer("alice"),
+    });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).code).toBe("GATEWAY_NOT_FOUND");
+    const forbidden = await fetch(`${worker.url}/admin/gateways/elsewhere`, {
+      method: "POST",
+      headers: await bearer("alice"),
+    });
+    expect(forbidden.status).toBe(403);
+    const created = await admin("/admin/gateways/elsewhere");
+    expect(created.status).toBe(201);
+    expect((await admin("/admin/gateways/elsewhere")).status).toBe(200);
+    const served = await fetch(`${worker.url}/sync/elsewhere/schema`, {
+      headers: await bearer("alice"),
+    });
+    expect(served.status).toBe(200);
+  });
+
   it("rejects oversized and malformed bodies", async () => {
     await prepare("gw-limits");
     const big = await fetch(`${worker.url}/sync/gw-limits/push`, {
@@ -227,6 +293,7 @@ describe("the gateway Worker in workerd (wrangler dev, local Durable Objects and
       FLUSH_MAX_AGE_MS: "600000",
       LOG_RETENTION: "10",
       LOG_REWRITE_AFTER_TRIMMED: "20",
+      GATEWAY_PATTERN: "gw-.*",
     };
     const main = worker;
     worker = await startWorker(compactDir, vars);

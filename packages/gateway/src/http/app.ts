@@ -256,13 +256,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     if (ctx instanceof Response) return ctx;
     const document = await readJson(c, max);
     if (!document.ok) return errorResponse(c, document.error);
+    // A schema that cannot be registered (invalid, reserved names, not additive) is a 422.
     const schemas = await ctx.gateway.setSchema(document.value);
-    if (!schemas.ok)
-      return errorResponse(
-        c,
-        schemas.error,
-        schemas.error.code === "SCHEMA_MISMATCH" ? 400 : undefined,
-      );
+    if (!schemas.ok) return errorResponse(c, schemas.error);
     return c.json(schemas.value);
   });
 

@@ -190,7 +190,7 @@ describe("gateway HTTP routes", () => {
       "/admin/schema/gw1",
       JSON.stringify({ table: "todos", columns: [] }),
     );
-    expect(dropped.status).toBe(400);
+    expect(dropped.status).toBe(422);
   });
 
   it("answers CORS preflights for configured origins, and /health without a token", async () => {
