@@ -1,0 +1,5 @@
+/**
+ * @module lakesync/proto
+ * `@lakesync/proto` re-exported: the binary wire protocol (protobuf) and its codecs.
+ */
+export * from "@lakesync/proto";
