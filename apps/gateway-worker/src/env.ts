@@ -26,6 +26,12 @@ export interface Env {
   readonly GATEWAY_IDS?: string;
   /** Ids matching this regular expression (the whole id) are served too. */
   readonly GATEWAY_PATTERN?: string;
+  /** The Iceberg REST catalogue flushes commit to (R2 Data Catalog's URI in production). */
+  readonly CATALOGUE_URI?: string;
+  /** The warehouse URI of the lake in that catalogue. */
+  readonly CATALOGUE_WAREHOUSE?: string;
+  /** The catalogue's bearer token (a Worker secret: `wrangler secret put CATALOGUE_TOKEN`). */
+  readonly CATALOGUE_TOKEN?: string;
   /** Comma-separated origins allowed by CORS, or `*`. */
   readonly CORS_ORIGINS?: string;
 }

@@ -19,6 +19,7 @@ import type { Hono } from "hono";
 import parquetWasm from "parquet-wasm/esm/parquet_wasm_bg.wasm";
 import { DurableObjectGatewayStore } from "./do-store.js";
 import type { Env } from "./env.js";
+import { workerFlushTarget } from "./flush-target.js";
 import { gatewayAllowed, intVar, logRewriteAfterTrimmed } from "./vars.js";
 
 let parquetReady: Promise<Result<void, LakeSyncError>> | undefined;
@@ -81,11 +82,13 @@ export class SyncGatewayDO extends DurableObject<Env> {
       parquetReady ??= initParquet(parquetWasm);
       const parquet = await parquetReady;
       if (!parquet.ok) return parquet;
+      const target = workerFlushTarget(this.env);
+      if (!target.ok) return target;
       await this.ctx.storage.put(GATEWAY_ID_KEY, gatewayId);
       const opened = await SyncGateway.open({
         gatewayId,
         store: new DurableObjectGatewayStore(this.ctx.storage.sql),
-        target: { kind: "lake", adapter: new R2Adapter(this.env.LAKE) },
+        target: target.value,
         autoFlush: {
           maxBytes: intVar(this.env.FLUSH_MAX_BYTES, 4 * 1024 * 1024),
           maxAgeMs: intVar(this.env.FLUSH_MAX_AGE_MS, 30_000),

@@ -138,6 +138,7 @@ export type * from "./iceberg/types.js";
 // Storage
 export { createLakeLocation, type LakeLocation } from "./lake/lake-location.js";
 export { readMetadataFile, writeMetadataFile } from "./lake/metadata-io.js";
+export { decodeCell } from "./lakesync/cell-codec.js";
 // LakeSync's lake layout on Iceberg (ADR-014): the flush target and the readers
 export {
   columnTypeOf,
@@ -146,6 +147,7 @@ export {
   missingColumns,
   tableSchemaToIceberg,
 } from "./lakesync/column-mapping.js";
+export { historyEntryOf, historyRowOf } from "./lakesync/history-rows.js";
 export {
   type IcebergFlushTargetOptions,
   icebergFlushTarget,
@@ -176,6 +178,11 @@ export {
   tableDirectory,
 } from "./lakesync/layout.js";
 export { HISTORY_SCHEMA, STATE_SCHEMA } from "./lakesync/layout-schemas.js";
+export {
+  type FileColumns,
+  readFileColumns,
+  type WantedField,
+} from "./lakesync/parquet-columns.js";
 export { parquetColumnName } from "./lakesync/parquet-names.js";
 export {
   type LakeReadOptions,
@@ -185,12 +192,13 @@ export {
   readLakeTable,
 } from "./lakesync/read-lake.js";
 export { type LakeHistoryReadOptions, readLakeHistory } from "./lakesync/read-lake-history.js";
+export { rowStateOf } from "./lakesync/row-state-rows.js";
 export {
   readSnapshotRows,
   type SnapshotReadOptions,
   type SnapshotRows,
 } from "./lakesync/snapshot-rows.js";
-export { pairedStateSnapshot } from "./lakesync/state-pairing.js";
+export { ancestry, pairedStateSnapshot } from "./lakesync/state-pairing.js";
 // REST catalogue: client (with Nessie and R2 Data Catalog presets) and server
 export * from "./rest/index.js";
 // Reading

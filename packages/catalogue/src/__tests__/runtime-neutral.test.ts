@@ -26,14 +26,14 @@ function importsReachableFrom(entry: string): { files: string[]; packages: Set<s
 }
 
 describe("the main entry is runtime-neutral", () => {
-  it("imports no node: modules, no pg and no Node-only entries of other packages", () => {
+  it("imports no node: modules, no pg, no avsc and no Node-only entries of other packages", () => {
     const { files, packages } = importsReachableFrom("index.ts");
     expect(files.length).toBeGreaterThan(20);
     const nodeOnly = [...packages].filter(
-      (p) => p.startsWith("node:") || p === "pg" || p.endsWith("/node") || p === "avsc",
+      (p) => p.startsWith("node:") || p === "pg" || p.endsWith("/node") || p.startsWith("avsc"),
     );
+    // No avsc either: it generates code with `new Function`, which Workers forbid.
     expect(nodeOnly).toEqual([]);
-    expect(packages).toContain("avsc/etc/browser/avsc-types.js");
   });
 
   it("the node entry adds the drivers", () => {

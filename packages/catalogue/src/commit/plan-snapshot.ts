@@ -4,7 +4,8 @@
  * once per commit and reused by every attempt (their sequence numbers are inherited, so they
  * do not depend on the parent). Per attempt: the parent's manifests are carried over, those
  * holding files to remove are rewritten (those entries DELETED, the others EXISTING, with their
- * sequence numbers written out), and a manifest list is written for the attempt's sequence number.
+ * sequence numbers written out), manifests left with no live file are dropped, and a manifest list
+ * is written for the attempt's sequence number.
  */
 import { Err, Ok, type Result } from "@lakesync/core";
 import { CatalogueError } from "../errors.js";
@@ -132,10 +133,10 @@ export async function writeAttemptFiles(options: {
   let kept = 0;
   let replaced = 0;
   for (const manifest of carried.value) {
-    if (
-      options.removedPaths.size === 0 ||
-      manifest.addedFilesCount + manifest.existingFilesCount === 0
-    ) {
+    // A manifest left with no live file (its files were removed by the parent) is dropped, as
+    // the reference implementation does: only the snapshot that removed them lists it.
+    if (manifest.addedFilesCount + manifest.existingFilesCount === 0) continue;
+    if (options.removedPaths.size === 0) {
       listed.push(manifest);
       kept++;
       continue;

@@ -1,6 +1,6 @@
 /**
  * @module iceberg/manifest-decode
- * Turning records decoded by avsc (with whatever schema the writer used) into
+ * Turning decoded Avro records (with whatever schema the writer used) into
  * {@link ManifestEntry} and {@link ManifestFile} values, checking every field on the way, so a
  * manifest from another engine or a damaged one gives a clear error rather than a bad value.
  */
@@ -23,10 +23,10 @@ import {
   readString,
 } from "./json-reader.js";
 
-/** A record as avsc decodes it. */
+/** A record as the Avro reader decodes it. */
 export type DecodedRecord = Readonly<Record<string, unknown>>;
 
-/** A copy of decoded `bytes` (avsc gives Buffers) as a plain `Uint8Array`. */
+/** A copy of decoded `bytes` as a plain `Uint8Array`. */
 export function bytesOf(value: unknown, path: string): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new JsonProblem(path, "expected bytes");
   return new Uint8Array(value);

@@ -6,12 +6,7 @@
  */
 import { Err, Ok, type Result } from "@lakesync/core";
 import { CatalogueError } from "../errors.js";
-import {
-  type AvroCodec,
-  avscBuffer,
-  readAvroContainer,
-  writeAvroContainer,
-} from "./avro/avro-container.js";
+import { type AvroCodec, readAvroContainer, writeAvroContainer } from "./avro/avro-container.js";
 import {
   EntryStatus,
   type FieldSummary,
@@ -36,10 +31,7 @@ export interface ManifestListWriteOptions {
 }
 
 function bytes(value: Uint8Array | undefined): Uint8Array | null {
-  if (value === undefined) return null;
-  const b = avscBuffer(value);
-  if (!b.ok) throw b.error;
-  return b.value;
+  return value === undefined ? null : value;
 }
 
 function record(m: ManifestFile) {

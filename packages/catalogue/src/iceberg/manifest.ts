@@ -7,12 +7,7 @@
  */
 import { Err, Ok, type Result } from "@lakesync/core";
 import { CatalogueError } from "../errors.js";
-import {
-  type AvroCodec,
-  avscBuffer,
-  readAvroContainer,
-  writeAvroContainer,
-} from "./avro/avro-container.js";
+import { type AvroCodec, readAvroContainer, writeAvroContainer } from "./avro/avro-container.js";
 import {
   type DataFile,
   EntryStatus,
@@ -66,15 +61,9 @@ function partitionRecord(
   const record: Record<string, unknown> = {};
   for (const f of fields) {
     const value = Object.hasOwn(partition, f.field.name) ? (partition[f.field.name] ?? null) : null;
-    record[f.avroName] = value instanceof Uint8Array ? buffer(value) : value;
+    record[f.avroName] = value;
   }
   return record;
-}
-
-function buffer(bytes: Uint8Array): Uint8Array {
-  const b = avscBuffer(bytes);
-  if (!b.ok) throw b.error;
-  return b.value;
 }
 
 const pairs = <V, W>(map: ReadonlyMap<number, V> | undefined, f: (v: V) => W) =>
@@ -92,9 +81,9 @@ function dataFileRecord(file: DataFile, fields: readonly TypedPartitionField[]) 
     value_counts: pairs(file.valueCounts, (v) => v),
     null_value_counts: pairs(file.nullValueCounts, (v) => v),
     nan_value_counts: pairs(file.nanValueCounts, (v) => v),
-    lower_bounds: pairs(file.lowerBounds, buffer),
-    upper_bounds: pairs(file.upperBounds, buffer),
-    key_metadata: file.keyMetadata === undefined ? null : buffer(file.keyMetadata),
+    lower_bounds: pairs(file.lowerBounds, (v) => v),
+    upper_bounds: pairs(file.upperBounds, (v) => v),
+    key_metadata: file.keyMetadata ?? null,
     split_offsets: file.splitOffsets ?? null,
     equality_ids: file.equalityIds ?? null,
     sort_order_id: file.sortOrderId ?? null,

@@ -214,7 +214,9 @@ export function parseTableMetadata(
   let value: unknown;
   try {
     const text =
-      typeof input === "string" ? input : new TextDecoder("utf-8", { fatal: true }).decode(input);
+      typeof input === "string"
+        ? input
+        : new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(input);
     value = JSON.parse(text);
   } catch (cause) {
     return Err(invalid(cause, "table metadata is not valid JSON"));

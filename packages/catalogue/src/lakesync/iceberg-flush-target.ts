@@ -183,7 +183,7 @@ async function writeBatch(
   if (!rows.ok) return fail("cannot encode the rows", rows.error);
   const key = flushCommitKey(batch.gatewayId, batch.table, batch.range);
   const parquet = { compression: options.compression ?? "snappy" };
-  const uuid = options.uuid ?? (() => globalThis.crypto.randomUUID());
+  const uuid = options.uuid ?? (() => crypto.randomUUID());
   const staged: StagedTable[] = [];
   const paths: string[] = [];
   let bytes = 0;

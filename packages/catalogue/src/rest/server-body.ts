@@ -55,7 +55,7 @@ export async function readJsonBody(c: Context, max: number): Promise<Result<unkn
     return Err({ status: 400, message: "a JSON request body is required" });
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.value);
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes.value);
   } catch {
     return Err({ status: 400, message: "the request body is not UTF-8" });
   }

@@ -4,7 +4,7 @@ import avroFiles from "avro-js/lib/files.js";
 import fc from "fast-check";
 import type { DataFile, ManifestEntry, ManifestFile } from "../content-file.js";
 
-// avsc encodes longs as doubles up to 2^53 - 2 (one below the safe maximum).
+// Longs are JavaScript numbers: safe integers only (2^53 - 2 keeps a margin).
 const safe = fc.integer({ min: 0, max: 2 ** 53 - 2 });
 const bytes = fc.uint8Array({ maxLength: 12 });
 const fieldIds = fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { maxLength: 4 });

@@ -1,17 +1,23 @@
-/// <reference path="./avsc-types.d.ts" />
 /**
  * @module iceberg/avro/avro-container
  * Avro object container files (Avro 1.11 spec, "Object Container Files"), written and read
  * without streams or `fs` so the same code runs in Node and Cloudflare Workers: the magic
  * `Obj\x01`, a metadata map (`avro.schema`, `avro.codec` and the caller's keys), a 16-byte
- * sync marker, then blocks of records. Records are encoded and decoded by avsc from the raw
- * JSON schema, which is also what `avro.schema` holds, so attributes such as Iceberg's
- * `field-id` survive. Codecs: `null` and `deflate` (raw DEFLATE via `CompressionStream`).
+ * sync marker, then blocks of records. Records are encoded and decoded by `avro-datum`'s
+ * interpreter from the raw JSON schema, which is also what `avro.schema` holds, so attributes
+ * such as Iceberg's `field-id` survive (no code generation: Workers forbid it). Codecs: `null` and `deflate` (raw DEFLATE via `CompressionStream`).
  */
 
 import { Err, Ok, type Result } from "@lakesync/core";
-import avsc from "avsc/etc/browser/avsc-types.js";
 import { CatalogueError } from "../../errors.js";
+import {
+  AvroReader,
+  type AvroType,
+  AvroWriter,
+  decodeDatum,
+  encodeDatum,
+  resolveSchema,
+} from "./avro-datum.js";
 
 /** The codecs this module writes and reads. */
 export type AvroCodec = "null" | "deflate";
@@ -35,38 +41,13 @@ export interface AvroContainer {
   /** Every metadata key except `avro.schema` and `avro.codec`, decoded as UTF-8. */
   readonly metadata: Record<string, string>;
   readonly codec: AvroCodec;
-  /** The records, as avsc decodes them with the writer's schema. */
+  /** The records, decoded with the writer's schema. */
   readonly records: unknown[];
 }
 
 const MAGIC = [0x4f, 0x62, 0x6a, 0x01];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-interface BufferStatic {
-  from(data: ArrayBufferLike, byteOffset?: number, length?: number): Uint8Array;
-  isBuffer(value: unknown): boolean;
-}
-
-/**
- * avsc encodes and decodes Node `Buffer`s; Node and Workers with `nodejs_compat` both provide
- * the global. Returns a view (no copy) of `bytes` as a Buffer.
- */
-export function avscBuffer(bytes: Uint8Array): Result<Uint8Array, CatalogueError> {
-  const NodeBuffer = (globalThis as { Buffer?: BufferStatic }).Buffer;
-  if (!NodeBuffer)
-    return Err(
-      new CatalogueError(
-        "CATALOGUE_UNAVAILABLE",
-        "Avro needs the Buffer global (Node, or Cloudflare Workers with nodejs_compat)",
-      ),
-    );
-  return Ok(
-    NodeBuffer.isBuffer(bytes)
-      ? bytes
-      : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-  );
-}
 
 function writeLong(out: number[], value: number): void {
   // Zig-zag then base-128 varint, with arithmetic rather than bit operations above 2^31.
@@ -106,9 +87,9 @@ export async function writeAvroContainer(
   options: AvroWriteOptions = {},
 ): Promise<Result<Uint8Array, CatalogueError>> {
   const codec = options.codec ?? "null";
-  let type: ReturnType<typeof avsc.Type.forSchema>;
+  let type: AvroType;
   try {
-    type = avsc.Type.forSchema(schema);
+    type = resolveSchema(schema);
   } catch (cause) {
     return Err(invalid(`invalid Avro schema: ${(cause as Error).message}`, cause));
   }
@@ -132,22 +113,17 @@ export async function writeAvroContainer(
     const block = records.slice(start, start + perBlock);
     let data: Uint8Array;
     try {
-      const encoded = block.map((record, i) => {
-        const problems: string[] = [];
-        if (
-          !type.isValid(record, { errorHook: (path) => problems.push(path.join(".") || "(root)") })
-        )
+      const writer = new AvroWriter();
+      block.forEach((record, i) => {
+        try {
+          encodeDatum(type, record, writer);
+        } catch (cause) {
           throw new Error(
-            `record ${start + i} does not match the schema at ${problems.join(", ")}`,
+            `record ${start + i} does not match the schema at ${(cause as Error).message}`,
           );
-        return type.toBuffer(record);
+        }
       });
-      data = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
-      let offset = 0;
-      for (const bytes of encoded) {
-        data.set(bytes, offset);
-        offset += bytes.length;
-      }
+      data = writer.take();
     } catch (cause) {
       return Err(invalid(`cannot encode Avro records: ${(cause as Error).message}`, cause));
     }
@@ -228,7 +204,7 @@ export async function readAvroContainer(
     const schemaText = metadata["avro.schema"];
     if (schemaText === undefined) return Err(invalid("the Avro file has no avro.schema"));
     const schema: unknown = JSON.parse(schemaText);
-    const type = avsc.Type.forSchema(schema);
+    const type = resolveSchema(schema);
     const records: unknown[] = [];
     while (cursor.pos < bytes.length) {
       const count = cursor.long();
@@ -238,15 +214,10 @@ export async function readAvroContainer(
       if (count < 0 || count > size * 8 + 1024)
         return Err(invalid(`implausible Avro block record count ${count}`));
       if (codec === "deflate") data = await transform(data, new DecompressionStream("deflate-raw"));
-      const buffer = avscBuffer(data);
-      if (!buffer.ok) return buffer;
-      let pos = 0;
-      for (let i = 0; i < count; i++) {
-        const decoded = type.decode(buffer.value, pos);
-        if (decoded.offset < 0) return Err(invalid("an Avro block ends inside a record"));
-        records.push(decoded.value);
-        pos = decoded.offset;
-      }
+      const reader = new AvroReader(data);
+      for (let i = 0; i < count; i++) records.push(decodeDatum(type, reader));
+      if (reader.pos !== data.length)
+        return Err(invalid("an Avro block holds more bytes than its records"));
     }
     const { "avro.schema": _schema, "avro.codec": _codec, ...rest } = metadata;
     return Ok({ schema, metadata: rest, codec, records });
