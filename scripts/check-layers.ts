@@ -19,7 +19,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   gateway: ["core", "proto", "parquet"],
   catalogue: ["core", "adapter", "parquet"],
   compactor: ["core", "proto", "adapter", "parquet", "catalogue"],
-  analyst: ["core", "adapter", "parquet", "catalogue"],
+  analyst: ["core", "proto", "adapter", "parquet", "catalogue"],
   lakesync: [
     "core",
     "proto",

@@ -3,6 +3,8 @@
  * Building what the configuration names: the lake adapter, the Iceberg catalogue and the flush
  * target (Iceberg tables by default; delta files, or a database, when configured).
  */
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   FileSystemAdapter,
@@ -73,6 +75,16 @@ async function openCatalogue(
       return Ok(undefined);
     case "sqlite":
     case "postgres": {
+      if (c.kind === "sqlite") {
+        // A fresh machine has no data directory yet.
+        try {
+          await mkdir(dirname(c.path), { recursive: true });
+        } catch (cause) {
+          return Err(
+            new LakeSyncError("INVALID_CONFIG", `cannot create ${dirname(c.path)}`, { cause }),
+          );
+        }
+      }
       const opened = await openSqlCatalogue({
         warehouse,
         adapter,

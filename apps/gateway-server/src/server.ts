@@ -21,6 +21,7 @@ import { WebSocketServer } from "ws";
 import type { ServerConfig } from "./config.js";
 import { devToken, prepareTodoGateway } from "./dev-mode.js";
 import { GatewayRegistry } from "./gateway-registry.js";
+import { lakeFiles } from "./lake-files.js";
 
 /** A started server. */
 export interface RunningServer {
@@ -128,6 +129,7 @@ export async function startServer(
     });
     if (!rest.ok) return rest;
     app.route("/iceberg", rest.value);
+    app.route("/lake", lakeFiles(options.lake.location, verifier.value));
   }
   // API paths never fall through to the app's index.html: an unknown one is a JSON 404.
   for (const prefix of ["/sync", "/admin", "/dev", "/iceberg", "/lake"])

@@ -27,8 +27,9 @@ export {
   lakeFileTarget,
 } from "./flush/targets/lake-file-target.js";
 export { type FlushTargetSpec, toFlushTarget } from "./flush/targets/target-spec.js";
+export type { GatewayStats, PushAnswer } from "./gateway/gateway-types.js";
 export type { SyncGatewayOptions } from "./gateway/options.js";
-export { type GatewayStats, type PushAnswer, SyncGateway } from "./gateway/sync-gateway.js";
+export { SyncGateway } from "./gateway/sync-gateway.js";
 export { createGatewayApp, type GatewayAppOptions } from "./http/app.js";
 export {
   AuthError,

@@ -67,7 +67,9 @@ export class HttpTransport implements SyncTransport {
     if (!response.ok) return response;
     const reply = decodeReply(response.value.bytes);
     if (!reply.ok) return reply;
-    return Ok({ serverHlc: reply.value.serverHlc });
+    const { serverHlc, refused, deltas, evicted } = reply.value;
+    if (!refused || refused.length === 0) return Ok({ serverHlc });
+    return Ok({ serverHlc, refused, restore: { deltas, evicted: evicted ?? [] } });
   }
 
   async pull(request: PullRequest): Promise<Result<PullResponse, LakeSyncError>> {
@@ -80,8 +82,8 @@ export class HttpTransport implements SyncTransport {
     if (!response.ok) return response;
     const reply = decodeReply(response.value.bytes);
     if (!reply.ok) return reply;
-    const { deltas, serverHlc, hasMore } = reply.value;
-    return Ok({ deltas, serverHlc, hasMore });
+    const { deltas, serverHlc, hasMore, evicted } = reply.value;
+    return Ok({ deltas, serverHlc, hasMore, ...(evicted ? { evicted } : {}) });
   }
 
   subscribe(onChange: () => void): () => void {

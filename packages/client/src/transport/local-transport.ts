@@ -28,10 +28,7 @@ import type {
 
 /** The gateway methods a {@link LocalTransport} calls (`SyncGateway` of @lakesync/gateway has them). */
 export interface InProcessGateway {
-  handlePush(
-    push: SyncPush,
-    claims: Claims,
-  ): Promise<Result<{ serverHlc: HLCTimestamp }, LakeSyncError>>;
+  handlePush(push: SyncPush, claims: Claims): Promise<Result<PushResponse, LakeSyncError>>;
   handlePull(pull: SyncPull, claims: Claims): Promise<Result<SyncResponse, LakeSyncError>>;
   checkpoint?(claims: Claims): Promise<Result<readonly CheckpointChunk[], LakeSyncError>>;
   schemas?(): ServerSchemas;
@@ -82,7 +79,10 @@ export class LocalTransport implements SyncTransport {
 
   async push(request: PushRequest): Promise<Result<PushResponse, LakeSyncError>> {
     const ack = await this.#gateway.handlePush(request, this.#claims);
-    return ack.ok ? Ok({ serverHlc: ack.value.serverHlc }) : ack;
+    if (!ack.ok) return ack;
+    const { serverHlc, refused, restore } = ack.value;
+    if (!refused || refused.length === 0) return Ok({ serverHlc });
+    return Ok({ serverHlc, refused, ...(restore ? { restore } : {}) });
   }
 
   async pull(request: PullRequest): Promise<Result<PullResponse, LakeSyncError>> {

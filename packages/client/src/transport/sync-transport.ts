@@ -13,7 +13,7 @@ import {
   type TableSchema,
   validateTableSchema,
 } from "@lakesync/core";
-import type { CheckpointChunk } from "@lakesync/proto";
+import type { CheckpointChunk, DeltaRefusal, RowRef } from "@lakesync/proto";
 
 /** Deltas a client sends, with the newest server HLC it has seen. */
 export interface PushRequest {
@@ -22,9 +22,16 @@ export interface PushRequest {
   readonly lastSeenHlc: HLCTimestamp;
 }
 
-/** The gateway's acknowledgement: every pushed delta is durable once this arrives. */
+/**
+ * The gateway's acknowledgement: every pushed delta it accepted is durable once this arrives.
+ * Deltas the caller may not write are listed in `refused` (never merged); `restore` then holds
+ * the gateway's version of those rows (`deltas`) and the rows the caller may not read at all
+ * (`evicted`), so the client can put its replica back.
+ */
 export interface PushResponse {
   readonly serverHlc: HLCTimestamp;
+  readonly refused?: readonly DeltaRefusal[];
+  readonly restore?: { readonly deltas: readonly RowDelta[]; readonly evicted: readonly RowRef[] };
 }
 
 /** A request for changes after a cursor. */
@@ -34,11 +41,15 @@ export interface PullRequest {
   readonly maxDeltas: number;
 }
 
-/** A page of changes; `serverHlc` is the cursor for the next pull. */
+/**
+ * A page of changes; `serverHlc` is the cursor for the next pull. `evicted` rows left the
+ * caller's view: remove them locally, after applying `deltas`.
+ */
 export interface PullResponse {
   readonly deltas: readonly RowDelta[];
   readonly serverHlc: HLCTimestamp;
   readonly hasMore: boolean;
+  readonly evicted?: readonly RowRef[];
 }
 
 /** Why a transport call failed; `retryable` is false only when retrying cannot help. */

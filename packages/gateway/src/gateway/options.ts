@@ -3,6 +3,7 @@
  * How a {@link SyncGateway} is configured.
  */
 import type { LakeSyncError, SyncRules } from "@lakesync/core";
+import type { FlushThresholds } from "../buffer/delta-buffer.js";
 import type { FlushTargetSpec } from "../flush/targets/target-spec.js";
 import type { PushAuthoriser } from "../push/push-authoriser.js";
 import type { SchemaPolicy } from "../registry/schema-manager.js";
@@ -71,4 +72,17 @@ export interface SyncGatewayOptions {
   readonly checkpointBudgetBytes?: number;
   /** Told of every failed flush attempt (hosts log it once, with its code and cause). */
   readonly onFlushError?: (table: string, error: LakeSyncError) => void;
+}
+
+/** The automatic flush settings of `options`, with their defaults (4 MiB, 30 s, on push). */
+export function autoFlushOf(options: SyncGatewayOptions): {
+  thresholds: FlushThresholds | undefined;
+  flushOnPush: boolean;
+} {
+  const auto = options.autoFlush;
+  if (auto === false) return { thresholds: undefined, flushOnPush: false };
+  return {
+    thresholds: { maxBytes: auto?.maxBytes ?? 4 * 1024 * 1024, maxAgeMs: auto?.maxAgeMs ?? 30_000 },
+    flushOnPush: auto?.onPush ?? true,
+  };
 }

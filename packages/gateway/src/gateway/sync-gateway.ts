@@ -9,13 +9,9 @@ import {
   Err,
   HLC_ZERO,
   type HLCTimestamp,
-  LakeSyncError,
+  type LakeSyncError,
   Ok,
   type Result,
-  type RowDelta,
-  type RowKey,
-  rowKey,
-  rowStateToDeltas,
   type SyncRules,
   type TableSchema,
   ValidationError,
@@ -23,7 +19,6 @@ import {
 } from "@lakesync/core";
 import type {
   CheckpointChunk,
-  RowRef,
   SyncNotification,
   SyncPull,
   SyncPush,
@@ -32,31 +27,14 @@ import type {
 import { buildCheckpoint, DEFAULT_CHECKPOINT_BUDGET } from "../checkpoint/build-checkpoint.js";
 import { Flusher, type FlushReport } from "../flush/flusher.js";
 import { toFlushTarget } from "../flush/targets/target-spec.js";
-import { PushPipeline, type PushResult } from "../push/push-pipeline.js";
+import { PushPipeline } from "../push/push-pipeline.js";
 import { RulesAuthoriser } from "../push/rules-authoriser.js";
 import { DEFAULT_MAX_VALUE_BYTES } from "../push/validate-push.js";
-import { buildPullPage } from "../read/pull-page.js";
+import { type ReadParts, readRawLog, refusedRows, servePull } from "../read/serve-reads.js";
 import type { SchemaSet } from "../registry/schema-manager.js";
-import type { SyncGatewayOptions } from "./options.js";
+import type { GatewayStats, PushAnswer } from "./gateway-types.js";
+import { autoFlushOf, type SyncGatewayOptions } from "./options.js";
 import { type GatewayParts, restoreParts } from "./restore-parts.js";
-
-/** A push's acknowledgement, with the gateway's version of the rows whose deltas it refused. */
-export interface PushAnswer extends PushResult {
-  /** Present when deltas were refused: the refused rows as the gateway holds them. */
-  readonly restore?: { readonly deltas: readonly RowDelta[]; readonly evicted: readonly RowRef[] };
-}
-
-/** Counters for monitoring. */
-export interface GatewayStats {
-  readonly bufferedDeltas: number;
-  readonly bufferedBytes: number;
-  readonly logEntries: number;
-  readonly rows: number;
-  /** The most recent flush failure still pending (a table backing off), if any. */
-  readonly lastFlushError: string | undefined;
-  /** Why the last rewrite of the gateway's own log failed, until one succeeds. */
-  readonly lastLogRewriteError: string | undefined;
-}
 
 /**
  * One gateway: merges pushed deltas (column-level last writer wins against its row index),
@@ -75,8 +53,7 @@ export class SyncGateway {
   readonly #pipeline: PushPipeline;
   readonly #flusher: Flusher;
   readonly #hasTarget: boolean;
-  readonly #maxPull: number;
-  readonly #defaultPull: number;
+  readonly #reads: ReadParts;
   readonly #budget: number;
 
   private constructor(
@@ -88,16 +65,17 @@ export class SyncGateway {
     this.#parts = parts;
     const { store, clock, rows, log, buffer, registry, notifier, retention } = parts;
     const now = options.now ?? Date.now;
-    const auto = options.autoFlush;
-    const thresholds =
-      auto === false
-        ? undefined
-        : { maxBytes: auto?.maxBytes ?? 4 * 1024 * 1024, maxAgeMs: auto?.maxAgeMs ?? 30_000 };
-    const flushOnPush = auto === false ? false : (auto?.onPush ?? true);
+    const { thresholds, flushOnPush } = autoFlushOf(options);
     const target = options.target ? toFlushTarget(options.target) : undefined;
     this.#hasTarget = target !== undefined;
-    this.#maxPull = options.maxPullDeltas ?? 10_000;
-    this.#defaultPull = Math.min(options.defaultPullDeltas ?? 1_000, this.#maxPull);
+    const maxPull = options.maxPullDeltas ?? 10_000;
+    this.#reads = {
+      log,
+      rows,
+      reads: parts.reads,
+      rulesSince: () => registry.rulesSince,
+      pages: { max: maxPull, fallback: Math.min(options.defaultPullDeltas ?? 1_000, maxPull) },
+    };
     this.#budget = options.checkpointBudgetBytes ?? DEFAULT_CHECKPOINT_BUDGET;
     this.#flusher = new Flusher({
       gatewayId: options.gatewayId,
@@ -162,20 +140,7 @@ export class SyncGateway {
   ): Promise<Result<PushAnswer, LakeSyncError>> {
     const ack = await this.#pipeline.submit(push, claims);
     if (!ack.ok || ack.value.refused.length === 0) return ack;
-    const { rows, reads } = this.#parts;
-    const visible = reads.rowFilter(claims);
-    const deltas: RowDelta[] = [];
-    const evicted: RowRef[] = [];
-    const seen = new Set<RowKey>();
-    for (const { table, rowId } of ack.value.refused) {
-      const key = rowKey(table, rowId);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const state = rows.get(table, rowId);
-      if (state && visible(table, rowId)) deltas.push(...rowStateToDeltas(table, rowId, state));
-      else evicted.push({ table, rowId });
-    }
-    return Ok({ ...ack.value, restore: { deltas, evicted } });
+    return Ok({ ...ack.value, restore: refusedRows(this.#reads, ack.value.refused, claims) });
   }
 
   /**
@@ -189,27 +154,16 @@ export class SyncGateway {
     pull: SyncPull,
     claims: Claims = {},
   ): Promise<Result<SyncResponse, LakeSyncError>> {
-    const { log, reads, rows, registry } = this.#parts;
-    const since = registry.rulesSince;
-    if (pull.sinceHlc < log.horizon || (since !== undefined && pull.sinceHlc < since))
-      return Err(
-        new LakeSyncError(
-          "CURSOR_EXPIRED",
-          pull.sinceHlc < log.horizon
-            ? `cursor ${pull.sinceHlc} is older than the retained log (${log.horizon}); start again from a checkpoint`
-            : `cursor ${pull.sinceHlc} is older than the last change of sync rules (${since}); start again from a checkpoint`,
-        ),
-      );
-    const max = pull.maxDeltas === 0 ? this.#defaultPull : Math.min(pull.maxDeltas, this.#maxPull);
-    const transition = reads.transitions(claims);
-    const page = log.read(pull.sinceHlc, max, (entry) => transition(entry) !== "skip");
-    const built = buildPullPage(page.entries, transition, rows, reads.rowFilter(claims));
-    return Ok({
-      deltas: built.deltas,
-      serverHlc: page.cursor,
-      hasMore: page.hasMore,
-      ...(built.evicted.length > 0 ? { evicted: built.evicted } : {}),
-    });
+    return servePull(this.#reads, pull, claims);
+  }
+
+  /**
+   * The raw log after `sinceHlc`, unfiltered by sync rules, at most `maxDeltas` entries (0 for
+   * the default page): for trusted readers (admins, the analyst's union reads), never for
+   * clients. A cursor older than the retained log is `Err(CURSOR_EXPIRED)`.
+   */
+  readLog(sinceHlc: HLCTimestamp, maxDeltas = 0): Result<SyncResponse, LakeSyncError> {
+    return readRawLog(this.#reads, sinceHlc, maxDeltas);
   }
 
   /**
@@ -227,7 +181,7 @@ export class SyncGateway {
     return Ok(buildCheckpoint(rows, this.head, reads.rowFilter(claims), budget));
   }
 
-  /** The cursor a checkpoint taken now would carry. */
+  /** The cursor a checkpoint taken now would carry (after the last rules change, if later). */
   get head(): HLCTimestamp {
     const { log, registry } = this.#parts;
     const since = registry.rulesSince;

@@ -57,7 +57,9 @@ const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
  * - `GET /sync/:gatewayId/schema` (JSON `{version, tables}`);
  * - `GET /sync/:gatewayId/ws` (WebSocket notifications, through the host's handler);
  * - `POST /admin/flush|sync-rules|schema/:gatewayId`, `GET /admin/stats/:gatewayId` and
- *   `POST /admin/gateways/:gatewayId` (create) (JSON; admin claim).
+ *   `POST /admin/gateways/:gatewayId` (create) (JSON; admin claim);
+ * - `GET /admin/log/:gatewayId?since=&max=` (the raw log, unfiltered by sync rules, as a
+ *   SyncResponse; admin claim).
  *
  * Every failure is a JSON `{code, message}` body with a 4xx/5xx status; nothing a client sends
  * can make a route throw.
@@ -222,6 +224,21 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     const report = await ctx.gateway.flush();
     if (!report.ok) return errorResponse(c, report.error);
     return c.body(jsonText({ flushed: report.value }), 200, { "content-type": "application/json" });
+  });
+
+  app.get("/admin/log/:gatewayId", async (c) => {
+    const ctx = await enter(c, true);
+    if (ctx instanceof Response) return ctx;
+    const since = parseHLC(c.req.query("since") ?? "0");
+    if (!since.ok) return errorResponse(c, since.error, 400);
+    const maxText = c.req.query("max") ?? "0";
+    if (!/^\d{1,9}$/.test(maxText))
+      return fail(c, "INVALID_INPUT", "max must be a non-negative integer", 400);
+    const page = ctx.gateway.readLog(since.value, Number(maxText));
+    if (!page.ok) return errorResponse(c, page.error);
+    const bytes = encodeSyncResponse(page.value);
+    if (!bytes.ok) return errorResponse(c, bytes.error, 500);
+    return protoResponse(c, bytes.value);
   });
 
   app.get("/admin/stats/:gatewayId", async (c) => {
