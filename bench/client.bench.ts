@@ -1,7 +1,8 @@
 /**
  * @module bench/client
- * Client writes against raw sql.js, applying pulled deltas, initial sync from a checkpoint, and
- * the latency of a write on one client reaching another through the Node gateway (realtime on).
+ * Client writes against raw sql.js, applying pulled deltas, the bytes per row of a LocalDB against
+ * plain sql.js, initial sync from a checkpoint, and the latency of a write on one client reaching
+ * another through the Node gateway (realtime on).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,11 +13,20 @@ import {
   LocalDB,
   LocalTransport,
   MemoryQueue,
+  MemorySnapshotStore,
   registerSchema,
   SyncCoordinator,
   SyncTracker,
 } from "@lakesync/client";
-import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
+import {
+  deltaId,
+  encodeHLC,
+  HLC,
+  HLC_ZERO,
+  type RowDelta,
+  type TableSchema,
+  unwrapOrThrow,
+} from "@lakesync/core";
 import { SyncGateway } from "@lakesync/gateway";
 import initSqlJs from "sql.js";
 import { DEV_JWT_SECRET, loadConfig } from "../apps/gateway-server/src/config.js";
@@ -27,6 +37,7 @@ import { type BenchRow, table } from "./harness.js";
 const log = (msg: string) => process.stderr.write(`  ${msg}\n`);
 const N = Number(process.env.BENCH_CLIENT_ROWS ?? 10_000);
 const SYNC_ROWS = Number(process.env.BENCH_CLIENT_SYNC_ROWS ?? 100_000);
+const SIZE_ROWS = (process.env.BENCH_CLIENT_SIZE_ROWS ?? "10000,100000").split(",").map(Number);
 const LATENCY_ROUNDS = Number(process.env.BENCH_CLIENT_LATENCY_ROUNDS ?? 200);
 const schema = {
   table: "todos",
@@ -37,6 +48,8 @@ const schema = {
   ],
 };
 const rows: BenchRow[] = [];
+/** A UUID-shaped row id (36 characters, as `crypto.randomUUID()` gives), deterministic. */
+const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
 const rate = (n: number, t0: number) => (n * 1000) / (performance.now() - t0);
 
 // Writes: tracked (row + row state + delta + outbox) against raw sql.js statements.
@@ -115,11 +128,15 @@ const rate = (n: number, t0: number) => (n * 1000) / (performance.now() - t0);
 }
 
 // Pulled deltas applied to a LocalDB.
-function seedDeltas(count: number, clientId: string): RowDelta[] {
+function seedDeltas(
+  count: number,
+  clientId: string,
+  rowIdOf = (i: number) => `row-${i}`,
+): RowDelta[] {
   const clock = new HLC();
   return Array.from({ length: count }, (_, i) => {
     const hlc = clock.now();
-    const rowId = `row-${i}`;
+    const rowId = rowIdOf(i);
     const columns = [
       { column: "title", value: `row ${i}` },
       { column: "completed", value: i % 2 === 0 },
@@ -149,6 +166,21 @@ function seedDeltas(count: number, clientId: string): RowDelta[] {
     opsPerSec: rate(SYNC_ROWS, t0),
     unit: "deltas",
     note: "LWW against row states, then the table row",
+  });
+  const uuidDeltas = seedDeltas(SYNC_ROWS, "remote", uuid);
+  const uuidDb = unwrapOrThrow(
+    await LocalDB.open({ name: "pull-uuid", persistDebounceMs: 3_600_000 }),
+  );
+  unwrapOrThrow(registerSchema(uuidDb, TODO_SCHEMA));
+  const t2 = performance.now();
+  for (let i = 0; i < uuidDeltas.length; i += 1000)
+    unwrapOrThrow(applyDeltas(uuidDb, uuidDeltas.slice(i, i + 1000)));
+  rows.push({
+    name: "pull: deltas with UUID row ids (pages of 1000)",
+    opsPerSec: rate(SYNC_ROWS, t2),
+    unit: "deltas",
+    baseline: "pull: deltas applied to LocalDB (pages of 1000)",
+    note: "36-character row ids, as crypto.randomUUID() gives",
   });
 
   log(`initial sync of ${SYNC_ROWS} rows from a checkpoint (in process)`);
@@ -184,6 +216,94 @@ function seedDeltas(count: number, clientId: string): RowDelta[] {
     unit: "rows",
     note: `${seconds.toFixed(1)} s`,
   });
+}
+
+// Bytes per row: a LocalDB (rows, merge state, every table LakeSync keeps) after VACUUM against
+// plain sql.js holding the same rows. A 4-column todo table (id, title, completed, priority) with
+// UUID row ids: every row inserted by one client, half of them edited a day later by another.
+const T0 = Date.UTC(2026, 0, 1);
+function sizeDeltas(count: number): RowDelta[] {
+  const deltas: RowDelta[] = [];
+  const stamp = (clientId: string, wallMs: number) => ({
+    clientId,
+    hlc: unwrapOrThrow(encodeHLC(wallMs, 0)),
+    deltaId: "",
+  });
+  for (let i = 0; i < count; i++)
+    deltas.push({
+      op: "INSERT",
+      table: "todos",
+      rowId: uuid(i),
+      columns: [
+        { column: "title", value: `todo ${i}` },
+        { column: "completed", value: false },
+        { column: "priority", value: i % 5 },
+      ],
+      ...stamp("6f9619ff-8b86-4011-b42d-00c04fc964ff", T0 + i * 10),
+    });
+  for (let i = 0; i < count; i += 2)
+    deltas.push({
+      op: "UPDATE",
+      table: "todos",
+      rowId: uuid(i),
+      columns: [{ column: "title", value: `todo ${i} (edited)` }],
+      ...stamp("1b4e28ba-2fa1-41d2-883f-0016d3cca427", T0 + 86_400_000 + i * 10),
+    });
+  return deltas;
+}
+async function localBytes(count: number, sizeSchema: TableSchema): Promise<number> {
+  const snapshots = new MemorySnapshotStore();
+  const db = unwrapOrThrow(
+    await LocalDB.open({ name: "size", snapshots, persistDebounceMs: 3_600_000 }),
+  );
+  unwrapOrThrow(registerSchema(db, sizeSchema));
+  const deltas = sizeDeltas(count);
+  for (let i = 0; i < deltas.length; i += 1000)
+    unwrapOrThrow(applyDeltas(db, deltas.slice(i, i + 1000)));
+  unwrapOrThrow(db.exec("VACUUM"));
+  unwrapOrThrow(await db.close());
+  return unwrapOrThrow(await snapshots.load("size"))?.byteLength ?? 0;
+}
+async function plainBytes(count: number): Promise<number> {
+  const SQL = await initSqlJs();
+  const plain = new SQL.Database();
+  plain.run(
+    "CREATE TABLE todos (id TEXT PRIMARY KEY NOT NULL, title TEXT, completed INTEGER, priority REAL)",
+  );
+  plain.run("BEGIN");
+  const insert = plain.prepare("INSERT INTO todos VALUES (?, ?, ?, ?)");
+  for (let i = 0; i < count; i++) insert.run([uuid(i), `todo ${i}`, 0, i % 5]);
+  insert.free();
+  const update = plain.prepare("UPDATE todos SET title = ? WHERE id = ?");
+  for (let i = 0; i < count; i += 2) update.run([`todo ${i} (edited)`, uuid(i)]);
+  update.free();
+  plain.run("COMMIT");
+  plain.run("VACUUM");
+  const bytes = plain.export().byteLength;
+  plain.close();
+  return bytes;
+}
+for (const count of SIZE_ROWS) {
+  log(`bytes per row: ${count} rows in a LocalDB and in plain sql.js`);
+  const plain = await plainBytes(count);
+  const local = await localBytes(count, schema);
+  const label = `${count / 1e3}k rows`;
+  const perMiB = (bytes: number) => (count * 2 ** 20) / bytes;
+  rows.push(
+    {
+      name: `size: plain sql.js, ${label} (VACUUM)`,
+      opsPerSec: perMiB(plain),
+      unit: "rows/MiB",
+      note: `${(plain / count).toFixed(1)} B/row; 4-column todo table, UUID ids, half the rows edited once`,
+    },
+    {
+      name: `size: LocalDB, ${label} (VACUUM)`,
+      opsPerSec: perMiB(local),
+      unit: "rows/MiB",
+      baseline: `size: plain sql.js, ${label} (VACUUM)`,
+      note: `${(local / count).toFixed(1)} B/row, ${(local / plain).toFixed(2)}x plain sql.js (goal at most 1.5x)`,
+    },
+  );
 }
 
 // Latency A -> B through the Node gateway with WebSocket notifications.

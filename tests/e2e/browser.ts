@@ -76,14 +76,13 @@ export async function expectTitles(page: Page, expected: readonly string[]): Pro
     .toEqual([...expected].sort());
 }
 
-/** Waits until the outbox is empty and the status says synced. */
+/** Waits until the outbox is empty and the status says synced (a pull has completed). */
 export async function expectSynced(page: Page): Promise<void> {
-  await expect
-    .poll(async () => page.getAttribute('[data-testid="sync-status"]', "data-outbox"), {
-      timeout: 20_000,
-      interval: 200,
-    })
-    .toBe("0");
+  const state = async () => {
+    const status = page.locator('[data-testid="sync-status"]');
+    return `${await status.getAttribute("data-status")}/${await status.getAttribute("data-outbox")}`;
+  };
+  await expect.poll(state, { timeout: 20_000, interval: 200 }).toBe("synced/0");
 }
 
 /** Saves a screenshot as a test artefact. */

@@ -1,5 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
+import { decodeSyncResponse, encodeSyncPush, PROTO_CONTENT_TYPE } from "@lakesync/proto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -156,7 +158,7 @@ describe("the todo app in Chromium, through the Node gateway", () => {
     await bob.context.close();
   });
 
-  it("an admin flush puts the synced todos in the lake as Parquet", async () => {
+  it("an admin flush commits the synced todos to the lake's Iceberg table", async () => {
     const { token } = (await (await fetch(`${baseUrl}/dev/token?sub=ops&admin=1`)).json()) as {
       token: string;
     };
@@ -165,9 +167,101 @@ describe("the todo app in Chromium, through the Node gateway", () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(flushed.status).toBe(200);
-    const files = (await readdir(join(dataDir, "lake", "deltas"), { recursive: true })).filter(
-      (f) => String(f).endsWith(".parquet"),
-    );
+    const files = (
+      await readdir(join(dataDir, "lake", "todos", "todos", "data"), { recursive: true })
+    ).filter((f) => String(f).endsWith(".parquet"));
     expect(files.length).toBeGreaterThanOrEqual(1);
+    const tables = await fetch(`${baseUrl}/iceberg/v1/namespaces/todos/tables`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(
+      ((await tables.json()) as { identifiers: { name: string }[] }).identifiers,
+    ).toContainEqual(expect.objectContaining({ name: "todos" }));
+  });
+
+  it("a forged push from alice against bob's private todo is refused, and bob's list is unchanged", async () => {
+    const bob = await openApp(browser, baseUrl, "bob");
+    await addTodo(bob.page, "Bob's diary");
+    await expectSynced(bob.page);
+    const id = await row(bob.page, "Bob's diary").getAttribute("data-id");
+    const { token } = (await (await fetch(`${baseUrl}/dev/token?sub=alice`)).json()) as {
+      token: string;
+    };
+    const clock = new HLC();
+    const forge = (op: RowDelta["op"], columns: RowDelta["columns"]): RowDelta => {
+      const hlc = clock.now();
+      const rowId = id ?? "";
+      return {
+        op,
+        table: "todos",
+        rowId,
+        clientId: "alice-forger",
+        columns,
+        hlc,
+        deltaId: deltaId({ clientId: "alice-forger", hlc, table: "todos", rowId, columns }),
+      };
+    };
+    const response = await fetch(`${baseUrl}/sync/todos/push`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": PROTO_CONTENT_TYPE },
+      body: unwrapOrThrow(
+        encodeSyncPush({
+          clientId: "alice-forger",
+          deltas: [
+            forge("UPDATE", [{ column: "title", value: "hacked by alice" }]),
+            forge("UPDATE", [{ column: "owner", value: "alice" }]),
+            forge("DELETE", []),
+          ],
+          lastSeenHlc: HLC_ZERO,
+        }),
+      ) as Uint8Array<ArrayBuffer>,
+    });
+    expect(response.status).toBe(200);
+    const answer = unwrapOrThrow(decodeSyncResponse(new Uint8Array(await response.arrayBuffer())));
+    expect(answer.refused?.map((r) => r.code)).toEqual(["FORBIDDEN", "FORBIDDEN", "FORBIDDEN"]);
+    await bob.page.reload();
+    await bob.page.waitForSelector("body[data-ready='true']");
+    await expectSynced(bob.page);
+    expect(await titles(bob.page)).toContain("Bob's diary");
+    expect(await titles(bob.page)).not.toContain("hacked by alice");
+    await bob.context.close();
+  });
+
+  it("a todo bob makes private and shares again leaves and comes back to alice's list, whole", async () => {
+    const bob = await openApp(browser, baseUrl, "bob");
+    const alice = await openApp(browser, baseUrl, "alice");
+    await addTodo(bob.page, "Bob's shared idea", true);
+    await expectTitles(alice.page, [
+      ...(await titles(alice.page)).filter((t) => t !== "Bob's shared idea"),
+      "Bob's shared idea",
+    ]);
+    const fresh = async () => {
+      const other = await openApp(browser, baseUrl, "alice");
+      await expectSynced(other.page);
+      const shown = (await titles(other.page)).sort();
+      await other.context.close();
+      return shown;
+    };
+    const share = row(bob.page, "Bob's shared idea").locator('[data-testid="todo-share"]');
+    for (const step of ["private", "shared", "private", "shared"]) {
+      await share.click();
+      // A client that has never seen the todo agrees with the gateway once bob's push is in.
+      let expected: string[] = [];
+      await expect
+        .poll(
+          async () => {
+            expected = await fresh();
+            return expected.includes("Bob's shared idea");
+          },
+          { timeout: 30_000, interval: 500 },
+        )
+        .toBe(step === "shared");
+      await expectTitles(alice.page, expected);
+    }
+    const back = row(alice.page, "Bob's shared idea");
+    await expect.poll(() => back.getAttribute("data-owner"), { timeout: 20_000 }).toBe("bob");
+    await screenshot(alice.page, "moves-alice");
+    await alice.context.close();
+    await bob.context.close();
   });
 });

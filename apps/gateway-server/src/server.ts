@@ -4,6 +4,7 @@
  */
 import "@lakesync/parquet/node";
 import { existsSync } from "node:fs";
+import { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve, upgradeWebSocket, type WebSocketServerLike } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
@@ -142,17 +143,18 @@ export async function startServer(
   }
 
   const wss = new WebSocketServer({ noServer: true });
-  let server: ReturnType<typeof serve>;
+  let listening: (info: AddressInfo) => void = () => {};
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      websocket: { server: wss as unknown as WebSocketServerLike },
+    },
+    (info) => listening(info),
+  );
   const address = await new Promise<Result<AddressInfo, LakeSyncError>>((resolve) => {
-    server = serve(
-      {
-        fetch: app.fetch,
-        port: config.port,
-        hostname: config.host,
-        websocket: { server: wss as unknown as WebSocketServerLike },
-      },
-      (info) => resolve(Ok(info)),
-    );
+    listening = (info) => resolve(Ok(info));
     server.once("error", (cause) =>
       resolve(
         Err(
@@ -167,6 +169,12 @@ export async function startServer(
     await gateways.close();
     return address;
   }
+  // Idle keep-alive connections outlive a load balancer's (60 s by convention) and a busy
+  // client's, so neither reuses a socket the gateway is closing at that instant (ECONNRESET).
+  if (server instanceof HttpServer) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   const port = address.value.port;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   return Ok({
@@ -177,7 +185,7 @@ export async function startServer(
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        if (server instanceof HttpServer) server.closeAllConnections();
       });
       return gateways.close();
     },

@@ -57,6 +57,7 @@ export function mountView(replica: Replica): () => void {
     li.className = `item${row.completed ? " done" : ""}`;
     li.dataset.testid = "todo-item";
     li.dataset.id = row.id;
+    li.dataset.owner = row.owner ?? "";
 
     const check = document.createElement("input");
     check.type = "checkbox";
@@ -174,6 +175,19 @@ export function mountView(replica: Replica): () => void {
     render,
   );
   const stopStatus = sync.onStatus(showStatus);
+  // Changes the gateway refused: the rows are already back to its version; say what happened.
+  const notice = $<HTMLParagraphElement>("notice");
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopRefused = sync.onRefused((event) => {
+    const count = event.refused.length;
+    notice.textContent = `${count === 1 ? "A change was" : `${count} changes were`} not allowed and undone: only a todo's owner may delete it, make it private or give it away.`;
+    notice.title = event.refused.map((r) => r.message).join("\n");
+    notice.hidden = false;
+    if (noticeTimer) clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => {
+      notice.hidden = true;
+    }, 8_000);
+  });
   const refreshDepth = async () => {
     const depth = await replica.queue.depth();
     if (depth.ok)
@@ -188,6 +202,7 @@ export function mountView(replica: Replica): () => void {
   return () => {
     stopWatch();
     stopStatus();
+    stopRefused();
     clearInterval(interval);
     removeEventListener("offline", goneOffline);
   };

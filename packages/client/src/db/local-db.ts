@@ -11,8 +11,12 @@ import initSqlJs, {
   type Statement,
 } from "sql.js";
 import { LocalDBError } from "../errors.js";
+import { CLIENTS_DDL } from "./client-refs.js";
+import { migrateRowStates } from "./migrate-row-states.js";
+import { whenPageHides } from "./page-lifecycle.js";
 import { MemorySnapshotStore, type SnapshotStore } from "./snapshot-store.js";
 import { tablesReadBy } from "./sql-identifier.js";
+import { StatementCache } from "./statement-cache.js";
 
 /** Options for {@link LocalDB.open}. */
 export interface LocalDBOptions {
@@ -39,7 +43,7 @@ interface Watcher {
 
 const META_DDL = [
   "CREATE TABLE IF NOT EXISTS _lakesync_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
-  "CREATE TABLE IF NOT EXISTS _lakesync_rows (tbl TEXT NOT NULL, row_id TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (tbl, row_id))",
+  CLIENTS_DDL,
   "CREATE TABLE IF NOT EXISTS _lakesync_schemas (tbl TEXT PRIMARY KEY NOT NULL, schema TEXT NOT NULL)",
 ];
 
@@ -58,9 +62,9 @@ export class LocalDB {
   readonly #debounceMs: number;
   readonly #watchers = new Set<Watcher>();
   readonly #changed = new Set<string>();
-  /** Prepared statements by SQL text: preparing costs more than running in sql.js. */
-  readonly #statements = new Map<string, Statement>();
+  readonly #statements: StatementCache;
   readonly #schemas = new Map<string, TableSchema>();
+  readonly #rollbackListeners = new Set<() => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #depth = 0;
   #closed = false;
@@ -71,6 +75,7 @@ export class LocalDB {
     this.#db = db;
     this.#snapshots = snapshots;
     this.#debounceMs = debounceMs;
+    this.#statements = new StatementCache(db);
     db.updateHook((_op, _database, table) => {
       this.#changed.add(table.toLowerCase());
     });
@@ -91,13 +96,22 @@ export class LocalDB {
       db.run("PRAGMA journal_mode = MEMORY");
       db.run("PRAGMA synchronous = OFF");
       db.run("PRAGMA temp_store = MEMORY");
+      // One connection owns the file: without exclusive locking SQLite looks for a hot journal in
+      // sql.js's file system at every transaction, a fifth of the cost of a tracked write.
+      db.run("PRAGMA locking_mode = EXCLUSIVE");
       for (const ddl of META_DDL) db.run(ddl);
     } catch (cause) {
       return Err(new LocalDBError(`cannot open local database "${name}"`, { cause }));
     }
     const local = new LocalDB(name, db, snapshots, options.persistDebounceMs ?? 250);
     local.#loadSchemas();
-    local.#listenForPageHide();
+    // Databases written before the stamp tables keep their merge state as JSON: convert it now.
+    const migrated = migrateRowStates(local);
+    if (!migrated.ok) {
+      local.#release();
+      return migrated;
+    }
+    whenPageHides(() => void local.persist());
     return Ok(local);
   }
 
@@ -105,7 +119,7 @@ export class LocalDB {
   exec(sql: string, params?: BindParams): Result<void, LocalDBError> {
     const result = this.#guard(`exec failed: ${sql.slice(0, 80)}`, () => {
       if (params === undefined) this.#db.exec(sql);
-      else this.#statement(sql).run(params);
+      else this.#statements.get(sql).run(params);
     });
     this.#afterWrite();
     return result;
@@ -113,12 +127,25 @@ export class LocalDB {
 
   /** Runs a query and returns its rows as objects. */
   query<T extends object = SqlRow>(sql: string, params?: BindParams): Result<T[], LocalDBError> {
+    return this.#rows(sql, params, (statement) => statement.getAsObject() as T);
+  }
+
+  /** Runs a query and returns its rows as arrays of values, in the order of the SELECT list. */
+  queryValues(sql: string, params?: BindParams): Result<SqlValue[][], LocalDBError> {
+    return this.#rows(sql, params, (statement) => statement.get());
+  }
+
+  #rows<T>(
+    sql: string,
+    params: BindParams | undefined,
+    read: (statement: Statement) => T,
+  ): Result<T[], LocalDBError> {
     return this.#guard(`query failed: ${sql.slice(0, 80)}`, () => {
-      const statement = this.#statement(sql);
+      const statement = this.#statements.get(sql);
       try {
         if (params !== undefined) statement.bind(params);
         const rows: T[] = [];
-        while (statement.step()) rows.push(statement.getAsObject() as T);
+        while (statement.step()) rows.push(read(statement));
         return rows;
       } finally {
         statement.reset();
@@ -126,25 +153,13 @@ export class LocalDB {
     });
   }
 
-  /** A cached prepared statement (at most 128; the cache is emptied when full). */
-  #statement(sql: string): Statement {
-    const cached = this.#statements.get(sql);
-    if (cached) return cached;
-    if (this.#statements.size >= 128) this.#freeStatements();
-    const statement = this.#db.prepare(sql);
-    this.#statements.set(sql, statement);
-    return statement;
-  }
-
-  #freeStatements(): void {
-    for (const statement of this.#statements.values()) {
-      try {
-        statement.free();
-      } catch {
-        // Already released with its database.
-      }
-    }
-    this.#statements.clear();
+  /**
+   * Calls `listener` after every rolled-back transaction, so caches of database contents can be
+   * dropped. Returns a function that stops calling it.
+   */
+  onRollback(listener: () => void): () => void {
+    this.#rollbackListeners.add(listener);
+    return () => this.#rollbackListeners.delete(listener);
   }
 
   /**
@@ -165,9 +180,17 @@ export class LocalDB {
       this.#depth--;
     }
     this.#db.run(result.ok ? "COMMIT" : "ROLLBACK");
-    if (!result.ok) this.#changed.clear();
+    if (!result.ok) this.#rolledBack();
     this.#afterWrite();
     return result;
+  }
+
+  #rolledBack(): void {
+    this.#changed.clear();
+    // A schema registered inside the transaction was rolled back with it.
+    this.#schemas.clear();
+    this.#loadSchemas();
+    for (const listener of this.#rollbackListeners) listener();
   }
 
   #nested<T>(fn: () => Result<T, LocalDBError>): Result<T, LocalDBError> {
@@ -256,11 +279,16 @@ export class LocalDB {
   async close(): Promise<Result<void, LocalDBError>> {
     if (this.#closed) return Ok(undefined);
     const saved = await this.persist();
+    this.#release();
+    return saved;
+  }
+
+  #release(): void {
     this.#closed = true;
     this.#watchers.clear();
-    this.#freeStatements();
+    this.#rollbackListeners.clear();
+    this.#statements.clear();
     this.#db.close();
-    return saved;
   }
 
   #guard<T>(message: string, fn: () => T): Result<T, LocalDBError> {
@@ -301,17 +329,5 @@ export class LocalDB {
         // A corrupt entry is re-created by the next registerSchema.
       }
     }
-  }
-
-  #listenForPageHide(): void {
-    const target = globalThis as {
-      addEventListener?: (type: string, fn: () => void) => void;
-      document?: { visibilityState?: string };
-    };
-    if (typeof target.addEventListener !== "function") return;
-    target.addEventListener("pagehide", () => void this.persist());
-    target.addEventListener("visibilitychange", () => {
-      if (target.document?.visibilityState === "hidden") void this.persist();
-    });
   }
 }

@@ -1,11 +1,11 @@
 /**
  * @module db/row-store
  * Applying deltas to local tables through per-row merge state, so local writes and synced
- * deltas converge exactly as on the gateway (column-level last-writer-wins).
+ * deltas converge exactly as on the gateway (column-level last-writer-wins). The merge is core's
+ * `applyToRowState`; the state is kept as the table row plus its stamps (row-state-store.ts).
  */
 import {
   applyToRowState,
-  EMPTY_ROW_STATE,
   Err,
   materialiseRow,
   Ok,
@@ -18,11 +18,12 @@ import {
   type TableSchema,
 } from "@lakesync/core";
 import type { SqlValue } from "sql.js";
-import { LocalDBError } from "../errors.js";
+import type { LocalDBError } from "../errors.js";
 import { fromSqlite, toSqlite } from "./column-codec.js";
 import type { LocalDB } from "./local-db.js";
-import { decodeRowState, encodeRowState } from "./row-state-codec.js";
+import { deleteRowState, layoutOf, loadRowState, saveRowState } from "./row-state-store.js";
 import { quoteIdentifier } from "./sql-identifier.js";
+import { stampKey } from "./stamp-key.js";
 
 /** Checks that a delta's values fit its table's schema, before it is queued or applied. */
 export function checkDelta(
@@ -40,42 +41,53 @@ export function checkDelta(
   return Ok(undefined);
 }
 
-function loadState(db: LocalDB, table: string, rowId: string): Result<RowState, LocalDBError> {
-  const rows = db.query<{ state: string }>(
-    "SELECT state FROM _lakesync_rows WHERE tbl = ? AND row_id = ?",
-    [table, rowId],
-  );
-  if (!rows.ok) return rows;
-  const text = rows.value[0]?.state;
-  if (text === undefined) return Ok(EMPTY_ROW_STATE);
-  const state = decodeRowState(text);
-  return state ? Ok(state) : Err(new LocalDBError(`corrupt merge state for ${table}/${rowId}`));
-}
-
-function writeRow(
+/**
+ * Writes a table row as `materialiseRow` gives it (`null` deletes it). Values that do not fit
+ * their column's type are stored as NULL (their merge state keeps them).
+ */
+export function writeRow(
   db: LocalDB,
   schema: TableSchema,
   rowId: string,
   row: Row | null,
 ): Result<void, LocalDBError> {
-  const table = quoteIdentifier(schema.table);
-  if (row === null) return db.exec(`DELETE FROM ${table} WHERE id = ?`, [rowId]);
-  const columns = schema.columns.filter((c) => c.name !== "id");
+  const sql = rowSql(schema);
+  if (row === null) return db.exec(sql.remove, [rowId]);
   const values: SqlValue[] = [rowId];
-  for (const c of columns) {
+  for (const c of sql.columns) {
     const value = Object.hasOwn(row, c.name) ? (row[c.name] ?? null) : null;
     const encoded = toSqlite(c.type, value, c.name);
     values.push(encoded.ok ? encoded.value : null);
   }
+  return db.exec(sql.upsert, values);
+}
+
+interface RowSql {
+  readonly columns: TableSchema["columns"];
+  readonly upsert: string;
+  readonly remove: string;
+}
+
+/** The statements that write a schema's rows, built once per schema (they run for every delta). */
+const rowStatements = new WeakMap<TableSchema, RowSql>();
+
+function rowSql(schema: TableSchema): RowSql {
+  const cached = rowStatements.get(schema);
+  if (cached) return cached;
+  const table = quoteIdentifier(schema.table);
+  const columns = schema.columns.filter((c) => c.name !== "id");
   const names = ["id", ...columns.map((c) => quoteIdentifier(c.name))];
   const updates = columns.map(
     (c) => `${quoteIdentifier(c.name)} = excluded.${quoteIdentifier(c.name)}`,
   );
   const upsert = updates.length > 0 ? `DO UPDATE SET ${updates.join(", ")}` : "DO NOTHING";
-  return db.exec(
-    `INSERT INTO ${table} (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")}) ON CONFLICT(id) ${upsert}`,
-    values,
-  );
+  const sql: RowSql = {
+    columns,
+    upsert: `INSERT INTO ${table} (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")}) ON CONFLICT(id) ${upsert}`,
+    remove: `DELETE FROM ${table} WHERE id = ?`,
+  };
+  rowStatements.set(schema, sql);
+  return sql;
 }
 
 /**
@@ -91,39 +103,75 @@ export function applyDeltas(
   return db.transaction<number>(() => {
     let changed = 0;
     for (const delta of deltas) {
-      const schema = db.schemaOf(delta.table);
-      if (!schema) return Err(new SchemaError(`table "${delta.table}" is not registered`));
-      const state = loadState(db, delta.table, delta.rowId);
+      const layout = layoutOf(db, delta.table);
+      if (!layout.ok) return layout;
+      const key = stampKey(delta.rowId);
+      const state = loadRowState(db, layout.value, key, delta.rowId);
       if (!state.ok) return state;
       const next = applyToRowState(state.value, delta);
       if (next === state.value) continue;
-      const saved = db.exec(
-        "INSERT INTO _lakesync_rows (tbl, row_id, state) VALUES (?, ?, ?) ON CONFLICT(tbl, row_id) DO UPDATE SET state = excluded.state",
-        [delta.table, delta.rowId, encodeRowState(next)],
-      );
-      if (!saved.ok) return saved;
-      const written = writeRow(db, schema, delta.rowId, materialiseRow(next));
+      const written = writeRow(db, layout.value.schema, delta.rowId, materialiseRow(next));
       if (!written.ok) return written;
+      const saved = saveRowState(db, layout.value, key, next);
+      if (!saved.ok) return saved;
       changed++;
     }
     return Ok(changed);
   });
 }
 
-/** Rewrites every row of a table from its merge state (after the schema gained columns). */
-export function rematerialiseTable(db: LocalDB, schema: TableSchema): Result<void, LocalDBError> {
-  const rows = db.query<{ row_id: string; state: string }>(
-    "SELECT row_id, state FROM _lakesync_rows WHERE tbl = ?",
-    [schema.table],
-  );
-  if (!rows.ok) return rows;
-  for (const { row_id, state } of rows.value) {
-    const decoded = decodeRowState(state);
-    if (!decoded) return Err(new LocalDBError(`corrupt merge state for ${schema.table}/${row_id}`));
-    const written = writeRow(db, schema, row_id, materialiseRow(decoded));
+/**
+ * Rewrites every row of a table from its merge state after the schema gained columns: values
+ * synced for those columns before they were registered move from the stamps into the row.
+ * Rows hidden by a DELETE have no table row and stay as they are.
+ */
+export function rematerialiseTable(
+  db: LocalDB,
+  schema: TableSchema,
+): Result<void, LocalDBError | SchemaError> {
+  const layout = layoutOf(db, schema.table);
+  if (!layout.ok) return layout;
+  const ids = db.query<{ id: string }>(`SELECT id FROM ${quoteIdentifier(schema.table)}`);
+  if (!ids.ok) return ids;
+  for (const { id } of ids.value) {
+    const key = stampKey(id);
+    const state = loadRowState(db, layout.value, key, id);
+    if (!state.ok) return state;
+    const written = writeRow(db, schema, id, materialiseRow(state.value));
     if (!written.ok) return written;
+    const saved = saveRowState(db, layout.value, key, state.value);
+    if (!saved.ok) return saved;
   }
   return Ok(undefined);
+}
+
+/** The merge state of one row: empty when nothing was ever written to it. */
+export function readRowState(
+  db: LocalDB,
+  table: string,
+  rowId: string,
+): Result<RowState, LocalDBError | SchemaError> {
+  const layout = layoutOf(db, table);
+  if (!layout.ok) return layout;
+  return loadRowState(db, layout.value, stampKey(rowId), rowId);
+}
+
+/**
+ * Removes a row and its merge state, as if it had never been synced (a row that left the
+ * client's sync rules). Unlike a DELETE it leaves no tombstone: a later write recreates the row.
+ */
+export function evictRow(
+  db: LocalDB,
+  table: string,
+  rowId: string,
+): Result<void, LocalDBError | SchemaError> {
+  const layout = layoutOf(db, table);
+  if (!layout.ok) return layout;
+  return db.transaction<void>(() => {
+    const removed = db.exec(`DELETE FROM ${quoteIdentifier(table)} WHERE id = ?`, [rowId]);
+    if (!removed.ok) return removed;
+    return deleteRowState(db, layout.value, stampKey(rowId));
+  });
 }
 
 /** Reads one row with its values decoded to LakeSync types, or `null` when it does not exist. */

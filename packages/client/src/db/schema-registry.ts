@@ -15,11 +15,13 @@ import { createTableSql, SQLITE_TYPES } from "./column-codec.js";
 import type { LocalDB } from "./local-db.js";
 import { rematerialiseTable } from "./row-store.js";
 import { quoteIdentifier } from "./sql-identifier.js";
+import { ensureStampTable } from "./stamp-table.js";
 
 /**
- * Creates the table for a schema, or adds the columns a grown schema has (existing data is
- * kept; values synced for those columns earlier are filled in). Changing a column's type or
- * dropping a column is an `Err(SchemaError)`: that needs an explicit migration.
+ * Creates the table for a schema (and the stamp table of its merge state), or adds the columns a
+ * grown schema has (existing data is kept; values synced for those columns earlier are filled
+ * in). Changing a column's type or dropping a column is an `Err(SchemaError)`: that needs an
+ * explicit migration.
  */
 export function registerSchema(
   db: LocalDB,
@@ -30,12 +32,14 @@ export function registerSchema(
   const schema = valid.value;
   const previous = db.schemaOf(schema.table);
   return db.transaction<void>(() => {
+    let grew = false;
     if (!previous) {
       const created = db.exec(createTableSql(schema));
       if (!created.ok) return created;
     } else {
       const grows = checkSchemaGrowth(previous, schema);
       if (!grows.ok) return grows;
+      grew = grows.value;
       for (const column of schema.columns) {
         if (column.name === "id" || previous.columns.some((c) => c.name === column.name)) continue;
         const added = db.exec(
@@ -44,8 +48,11 @@ export function registerSchema(
         if (!added.ok) return added;
       }
     }
+    const stamps = ensureStampTable(db, schema);
+    if (!stamps.ok) return stamps;
     const remembered = db.rememberSchema(schema);
     if (!remembered.ok) return remembered;
-    return previous ? rematerialiseTable(db, schema) : Ok(undefined);
+    // Registering the same schema again (every app start does) leaves the rows as they are.
+    return grew ? rematerialiseTable(db, schema) : Ok(undefined);
   });
 }

@@ -12,20 +12,19 @@ import {
   type Result,
 } from "@lakesync/core";
 import type { LocalDB } from "../db/local-db.js";
-import { applyDeltas } from "../db/row-store.js";
+import { applyDeltas, evictRow } from "../db/row-store.js";
 import type { SyncQueue } from "../queue/sync-queue.js";
 import type { SyncTransport } from "../transport/sync-transport.js";
 import { type BackoffOptions, backoffDelay } from "./backoff.js";
-import { checkpointDeltas } from "./checkpoint-deltas.js";
+import { CURSOR_KEY, type InitialSyncProgress, initialSync } from "./initial-sync.js";
+import { listenToPage } from "./page-events.js";
+import { pushOutbox, type RefusalEvent } from "./push-outbox.js";
+import { defaultScheduler, type Scheduler } from "./scheduler.js";
 import { SchemaSynchroniser } from "./schema-synchroniser.js";
 
-/** Progress of an initial sync from a checkpoint, after each applied chunk. */
-export interface InitialSyncProgress {
-  readonly chunkIndex: number;
-  readonly chunkCount: number;
-  /** Rows (deltas) applied so far. */
-  readonly rows: number;
-}
+export type { InitialSyncProgress } from "./initial-sync.js";
+export type { RefusalEvent } from "./push-outbox.js";
+export type { Scheduler } from "./scheduler.js";
 
 /** Where the coordinator is. */
 export type SyncStatus = "idle" | "syncing" | "synced" | "offline" | "error";
@@ -35,12 +34,6 @@ export interface SyncStatusEvent {
   readonly status: SyncStatus;
   readonly outboxDepth: number;
   readonly error?: LakeSyncError;
-}
-
-/** Timer functions, injectable for tests. */
-export interface Scheduler {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
 }
 
 /** Options for {@link SyncCoordinator}. */
@@ -59,12 +52,6 @@ export interface SyncCoordinatorOptions {
   readonly backoff?: BackoffOptions;
   readonly scheduler?: Scheduler;
 }
-
-const CURSOR_KEY = "lastSyncedHlc";
-const defaultScheduler: Scheduler = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /**
  * Keeps a local database in sync with a gateway. Each cycle pulls every page of remote changes
@@ -89,6 +76,7 @@ export class SyncCoordinator {
   #unsubscribe: (() => void) | undefined;
   #removeListeners: (() => void) | undefined;
   readonly #progress = new Set<(progress: InitialSyncProgress) => void>();
+  readonly #refusals = new Set<(event: RefusalEvent) => void>();
   readonly #schemas: SchemaSynchroniser;
   #schemasDirty = true;
 
@@ -108,6 +96,16 @@ export class SyncCoordinator {
   onProgress(listener: (progress: InitialSyncProgress) => void): () => void {
     this.#progress.add(listener);
     return () => this.#progress.delete(listener);
+  }
+
+  /**
+   * Subscribes to refused writes: deltas the gateway's write rules did not allow. They have left
+   * the outbox and their rows were put back to the gateway's version before this is called.
+   * Returns a function that unsubscribes.
+   */
+  onRefused(listener: (event: RefusalEvent) => void): () => void {
+    this.#refusals.add(listener);
+    return () => this.#refusals.delete(listener);
   }
 
   /** The current status. */
@@ -153,7 +151,7 @@ export class SyncCoordinator {
     if (this.#started) return;
     this.#started = true;
     this.#unsubscribe = this.#o.transport.subscribe?.(() => void this.syncNow());
-    this.#removeListeners = this.#listenToPage();
+    this.#removeListeners = listenToPage(() => void this.syncNow());
     void this.syncNow();
   }
 
@@ -201,33 +199,21 @@ export class SyncCoordinator {
     return this.#initialSync();
   }
 
-  /** Downloads and applies a checkpoint, then sets the pull cursor to its snapshot. */
-  async #initialSync(): Promise<Result<void, LakeSyncError>> {
-    const { transport, db } = this.#o;
-    if (!transport.checkpoint) return Ok(undefined);
-    let rows = 0;
-    const done = await transport.checkpoint((chunk) => {
-      const deltas = checkpointDeltas(chunk);
-      const applied = applyDeltas(db, deltas);
-      if (!applied.ok) return applied;
-      rows += deltas.length;
-      const progress: InitialSyncProgress = {
-        chunkIndex: chunk.chunkIndex,
-        chunkCount: chunk.chunkCount,
-        rows,
-      };
-      for (const listener of this.#progress) listener(progress);
-      return Ok(undefined);
-    });
-    if (!done.ok) {
-      const status = (done.error as { status?: number }).status;
-      // A gateway without checkpoints: pull everything from the start instead.
-      if (status === 404 || status === 501) return Ok(undefined);
-      return done;
-    }
-    const seen = this.#o.clock.recv(done.value.snapshotHlc);
-    if (!seen.ok) return seen;
-    return db.setMeta(CURSOR_KEY, done.value.snapshotHlc.toString());
+  /** Starts the replica from a checkpoint (see `initialSync`); `reset` empties it first. */
+  #initialSync(reset = false): Promise<Result<void, LakeSyncError>> {
+    const { db, queue, transport, clock } = this.#o;
+    return initialSync(
+      {
+        db,
+        queue,
+        transport,
+        clock,
+        progress: (progress) => {
+          for (const listener of this.#progress) listener(progress);
+        },
+      },
+      reset,
+    );
   }
 
   async #pull(): Promise<Result<void, LakeSyncError>> {
@@ -243,7 +229,7 @@ export class SyncCoordinator {
         if (page.error.code === "CURSOR_EXPIRED") {
           const reset = db.setMeta(CURSOR_KEY, "");
           if (!reset.ok) return reset;
-          const restarted = await this.#initialSync();
+          const restarted = await this.#initialSync(true);
           if (!restarted.ok) return restarted;
           continue;
         }
@@ -251,7 +237,16 @@ export class SyncCoordinator {
       }
       const seen = clock.recv(page.value.serverHlc);
       if (!seen.ok) return seen;
-      const applied = applyDeltas(db, page.value.deltas);
+      const applied = db.transaction<void>(() => {
+        const merged = applyDeltas(db, page.value.deltas);
+        if (!merged.ok) return merged;
+        // Rows that left this user's view: removed, not deleted (they may come back whole).
+        for (const { table, rowId } of page.value.evicted ?? []) {
+          const evicted = evictRow(db, table, rowId);
+          if (!evicted.ok) return evicted;
+        }
+        return Ok(undefined);
+      });
       if (!applied.ok) {
         // A table or column we do not know yet: fetch the schemas on the next cycle.
         if (applied.error.code === "SCHEMA_MISMATCH") this.#schemasDirty = true;
@@ -263,32 +258,20 @@ export class SyncCoordinator {
     }
   }
 
-  async #push(): Promise<Result<void, LakeSyncError>> {
-    const { queue, transport, clientId, pushBatchSize, clock } = this.#o;
-    for (;;) {
-      const batch = await queue.claim({ max: pushBatchSize });
-      if (!batch.ok) return batch;
-      if (batch.value.length === 0) return Ok(undefined);
-      const ids = batch.value.map((e) => e.id);
-      const sent = await transport.push({
-        clientId,
-        deltas: batch.value.map((e) => e.delta),
-        lastSeenHlc: this.lastSyncedHlc(),
-      });
-      if (!sent.ok) {
-        await queue.nack(ids);
-        return sent;
-      }
-      clock.recv(sent.value.serverHlc);
-      // Entries leave the outbox only once the local snapshot holds them too, so a reload
-      // right after the acknowledgement cannot show an older database with an empty outbox.
-      if (this.#o.db.hasUnsavedChanges) {
-        const saved = await this.#o.db.persist();
-        if (!saved.ok) return saved;
-      }
-      const acked = await queue.ack(ids);
-      if (!acked.ok) return acked;
-    }
+  #push(): Promise<Result<void, LakeSyncError>> {
+    const { db, queue, transport, clock, clientId, pushBatchSize } = this.#o;
+    return pushOutbox({
+      db,
+      queue,
+      transport,
+      clock,
+      clientId,
+      batchSize: pushBatchSize,
+      cursor: () => this.lastSyncedHlc(),
+      refused: (event) => {
+        for (const listener of this.#refusals) listener(event);
+      },
+    });
   }
 
   #schedule(): void {
@@ -311,24 +294,5 @@ export class SyncCoordinator {
       ...(error ? { error } : {}),
     };
     for (const listener of this.#listeners) listener(event);
-  }
-
-  #listenToPage(): (() => void) | undefined {
-    const target = globalThis as {
-      addEventListener?: (t: string, f: () => void) => void;
-      removeEventListener?: (t: string, f: () => void) => void;
-      document?: { visibilityState?: string };
-    };
-    if (typeof target.addEventListener !== "function") return undefined;
-    const kick = () => void this.syncNow();
-    const visible = () => {
-      if (target.document?.visibilityState === "visible") kick();
-    };
-    target.addEventListener("online", kick);
-    target.addEventListener("visibilitychange", visible);
-    return () => {
-      target.removeEventListener?.("online", kick);
-      target.removeEventListener?.("visibilitychange", visible);
-    };
   }
 }

@@ -1,6 +1,7 @@
-import { unwrapOrThrow } from "@lakesync/core";
+import { Err, unwrapOrThrow, ValidationError } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
 import { LocalDB } from "../local-db.js";
+import { registerSchema } from "../schema-registry.js";
 import { MemorySnapshotStore } from "../snapshot-store.js";
 import { tablesReadBy } from "../sql-identifier.js";
 
@@ -34,6 +35,19 @@ describe("LocalDB", () => {
     });
     expect(result.ok).toBe(false);
     expect(unwrapOrThrow(db.query("SELECT * FROM t"))).toEqual([]);
+  });
+
+  it("a schema registered in a transaction that rolls back is forgotten with its tables", async () => {
+    const db = await open();
+    const result = db.transaction(() => {
+      unwrapOrThrow(
+        registerSchema(db, { table: "notes", columns: [{ name: "body", type: "string" }] }),
+      );
+      return Err(new ValidationError("give up"));
+    });
+    expect(result.ok).toBe(false);
+    expect(db.schemaOf("notes")).toBeUndefined();
+    expect(db.query("SELECT * FROM notes").ok).toBe(false);
   });
 
   it("a persisted snapshot is loaded by the next open", async () => {

@@ -1,0 +1,79 @@
+/**
+ * @module sync/initial-sync
+ * Starting a replica from a checkpoint: every chunk applied with the merge, the outbox's own
+ * writes kept on top, then the pull cursor set to the checkpoint's snapshot.
+ */
+import { type HLC, type LakeSyncError, Ok, type Result } from "@lakesync/core";
+import type { LocalDB } from "../db/local-db.js";
+import { clearSyncedRows } from "../db/replica-reset.js";
+import { applyDeltas } from "../db/row-store.js";
+import type { SyncQueue } from "../queue/sync-queue.js";
+import type { SyncTransport } from "../transport/sync-transport.js";
+import { checkpointDeltas } from "./checkpoint-deltas.js";
+
+/** Progress of an initial sync from a checkpoint, after each applied chunk. */
+export interface InitialSyncProgress {
+  readonly chunkIndex: number;
+  readonly chunkCount: number;
+  /** Rows (deltas) applied so far. */
+  readonly rows: number;
+}
+
+/** What an initial sync works with. */
+export interface InitialSyncParts {
+  readonly db: LocalDB;
+  readonly queue: SyncQueue;
+  readonly transport: SyncTransport;
+  readonly clock: HLC;
+  readonly progress: (progress: InitialSyncProgress) => void;
+}
+
+/** The meta key of the pull cursor. */
+export const CURSOR_KEY = "lastSyncedHlc";
+
+/**
+ * Downloads and applies a checkpoint, then sets the pull cursor to its snapshot. With `reset`
+ * (a replica whose cursor expired) every synced row is removed first, so that rows deleted or
+ * moved out of view meanwhile do not survive here alone; the outbox's pending writes are then
+ * applied again on top, so local changes not yet pushed stay visible. A transport without
+ * checkpoints, or a gateway that has none (404/501), leaves the replica to pull from zero.
+ */
+export async function initialSync(
+  parts: InitialSyncParts,
+  reset: boolean,
+): Promise<Result<void, LakeSyncError>> {
+  const { transport, db, queue, clock } = parts;
+  if (!transport.checkpoint) return Ok(undefined);
+  if (reset) {
+    const cleared = clearSyncedRows(db);
+    if (!cleared.ok) return cleared;
+  }
+  let rows = 0;
+  const done = await transport.checkpoint((chunk) => {
+    const deltas = checkpointDeltas(chunk);
+    const applied = applyDeltas(db, deltas);
+    if (!applied.ok) return applied;
+    rows += deltas.length;
+    parts.progress({ chunkIndex: chunk.chunkIndex, chunkCount: chunk.chunkCount, rows });
+    return Ok(undefined);
+  });
+  if (!done.ok) {
+    const status = (done.error as { status?: number }).status;
+    if (status === 404 || status === 501) return Ok(undefined);
+    return done;
+  }
+  if (reset) {
+    const depth = await queue.depth();
+    if (!depth.ok) return depth;
+    const pending = await queue.peek(depth.value);
+    if (!pending.ok) return pending;
+    const reapplied = applyDeltas(
+      db,
+      pending.value.map((e) => e.delta),
+    );
+    if (!reapplied.ok) return reapplied;
+  }
+  const seen = clock.recv(done.value.snapshotHlc);
+  if (!seen.ok) return seen;
+  return db.setMeta(CURSOR_KEY, done.value.snapshotHlc.toString());
+}
