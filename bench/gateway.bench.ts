@@ -97,6 +97,23 @@ const rows: BenchRow[] = [];
     if (!page.hasMore) break;
   }
   const pull = (N * 1000) / (performance.now() - t2);
+
+  // The push pipeline recomputes every pushed deltaId (a forged or zero id is refused): its share.
+  const t3 = performance.now();
+  let same = 0;
+  for (const d of deltas)
+    if (
+      deltaId({
+        clientId: d.clientId,
+        hlc: d.hlc,
+        table: d.table,
+        rowId: d.rowId,
+        columns: d.columns,
+      }) === d.deltaId
+    )
+      same++;
+  const verify = (N * 1000) / (performance.now() - t3);
+  if (same !== N) throw new Error(`deltaId mismatch in ${N - same} deltas`);
   rows.push(
     {
       name: "push ingest in process (batches of 1000)",
@@ -106,6 +123,12 @@ const rows: BenchRow[] = [];
     },
     { name: "re-push of the same deltas (dedup path)", opsPerSec: dedup, unit: "deltas" },
     { name: "pull in process (pages of 10k)", opsPerSec: pull, unit: "deltas" },
+    {
+      name: "deltaId verification alone (SHA-256 of each pushed delta)",
+      opsPerSec: verify,
+      unit: "deltas",
+      note: `${((100 * ingest) / verify).toFixed(0)}% of ingest time`,
+    },
   );
   await gateway.close({ flush: false });
   deltas.length = 0;

@@ -25,14 +25,20 @@ export interface DeltaRefusal {
 
 /**
  * Decides what the caller (with `claims`) may write. `admit` may refuse a whole push (an `Err`:
- * nothing of it is merged); `check` judges each delta against the row's merged state just
- * before it (earlier deltas of the same group commit included) and returns a refusal, or
- * `undefined` to let it through. Refused deltas are never merged, logged or flushed.
+ * nothing of it is merged); `check` judges each delta that would change its row, given the
+ * row's merged state just before it (earlier deltas of the same group commit included) and just
+ * after it, and returns a refusal, or `undefined` to let it through. Refused deltas are never
+ * merged, logged or flushed.
  */
 export interface PushAuthoriser {
   admit(push: SyncPush, claims: Claims): Promise<Result<void, LakeSyncError>>;
   /** Without `check`, every delta of an admitted push may be written. */
-  check?(delta: RowDelta, claims: Claims, before: RowState): DeltaRefusal | undefined;
+  check?(
+    delta: RowDelta,
+    claims: Claims,
+    before: RowState,
+    after: RowState,
+  ): DeltaRefusal | undefined;
 }
 
 /** Lets every push and delta through. */

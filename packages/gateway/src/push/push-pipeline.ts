@@ -22,7 +22,7 @@ import type { RowIndex } from "../state/row-index.js";
 import type { GatewayStore } from "../store/gateway-store.js";
 import type { DeltaRefusal, PushAuthoriser } from "./push-authoriser.js";
 import { RowOverlay } from "./row-overlay.js";
-import { type PushLimits, validatePush } from "./validate-push.js";
+import { type PushLimits, validatePush, verifyDeltaId } from "./validate-push.js";
 
 /** The acknowledgement of a push. */
 export interface PushResult {
@@ -124,44 +124,50 @@ export class PushPipeline {
         resolve(fitsShape);
         continue;
       }
-      // 2. Authorise: may this caller push at all, and which deltas may it write? Each delta is
-      // judged on the row as the push's earlier allowed deltas leave it.
+      // 2. Authorise: may this caller push at all? (Which deltas it may write is step 3.)
       const admitted = await authoriser.admit(push, claims);
       if (!admitted.ok) {
         resolve(admitted);
         continue;
       }
+      // 3. Merge each delta against the row as the group's earlier deltas leave it; only those
+      // that change a row and that the caller may write are logged (duplicates are acknowledged,
+      // refused ones reported). Kept apart until the push's schemas are known to fit.
       const refused: DeltaRefusal[] = [];
-      let allowed: readonly RowDelta[] = push.deltas;
-      if (authoriser.check) {
-        const check = authoriser.check.bind(authoriser);
-        const local = new RowOverlay(overlay);
-        allowed = push.deltas.filter((delta) => {
-          const before = local.get(delta.table, delta.rowId);
-          const refusal = check(delta, claims, before);
-          if (refusal) refused.push(refusal);
-          else local.set(delta.table, delta.rowId, applyToRowState(before, delta));
-          return refusal === undefined;
-        });
+      const allowed: RowDelta[] = [];
+      const entries: LogEntry[] = [];
+      const local = new RowOverlay(overlay);
+      let forged: Result<void, LakeSyncError> = Ok(undefined);
+      for (const delta of push.deltas) {
+        const before = local.get(delta.table, delta.rowId);
+        const after = applyToRowState(before, delta);
+        if (after === before) continue;
+        forged = verifyDeltaId(delta);
+        if (!forged.ok) break;
+        const refusal = authoriser.check?.(delta, claims, before, after);
+        if (refusal) {
+          refused.push(refusal);
+          continue;
+        }
+        local.set(delta.table, delta.rowId, after);
+        allowed.push(delta);
+        const view = viewOf(delta.table, before, after);
+        entries.push(view ? { seq: clock.now(), delta, view } : { seq: clock.now(), delta });
       }
-      // 3. Schemas: the allowed deltas grow them under the additive policy.
+      if (!forged.ok) {
+        resolve(forged);
+        continue;
+      }
+      // 4. Schemas: the written deltas grow them under the additive policy.
       const fits = registry.checkDeltas(allowed);
       if (!fits.ok) {
         resolve(fits);
         continue;
       }
       schemasChanged ||= fits.value;
-      // 4. Merge: only deltas that change a row are logged; duplicates are acknowledged.
-      let count = 0;
-      for (const delta of allowed) {
-        const before = overlay.get(delta.table, delta.rowId);
-        const after = applyToRowState(before, delta);
-        if (after === before) continue;
-        overlay.set(delta.table, delta.rowId, after);
-        const view = viewOf(delta.table, before, after);
-        accepted.push(view ? { seq: clock.now(), delta, view } : { seq: clock.now(), delta });
-        count++;
-      }
+      local.commit(overlay);
+      for (const entry of entries) accepted.push(entry);
+      const count = entries.length;
       members.push({ resolve, count, refused });
     }
     // 5. Durable: schemas first, then one append for the whole group.

@@ -4,7 +4,6 @@
  * every delta checked against the write grants of the sync rules in force.
  */
 import {
-  applyToRowState,
   type Claims,
   Err,
   LakeSyncError,
@@ -49,11 +48,14 @@ export class RulesAuthoriser implements PushAuthoriser {
     return Ok(undefined);
   }
 
-  check(delta: RowDelta, claims: Claims, before: RowState): DeltaRefusal | undefined {
+  check(
+    delta: RowDelta,
+    claims: Claims,
+    before: RowState,
+    after: RowState,
+  ): DeltaRefusal | undefined {
     const rules = this.#registry.rules;
     if (!rules) return undefined;
-    const after = applyToRowState(before, delta);
-    if (after === before) return undefined;
     const reason = writeRefusal(delta, lastValues(before), lastValues(after), rules, claims);
     if (reason === undefined) return undefined;
     return {

@@ -12,6 +12,7 @@ import {
   LakeSyncError,
   Ok,
   type Result,
+  type RowDelta,
   ValidationError,
 } from "@lakesync/core";
 import type { SyncPush } from "@lakesync/proto";
@@ -40,7 +41,7 @@ function valueBytes(value: ColumnValue, max: number): number {
 
 /**
  * Checks one push: at most `limits.maxDeltas` deltas, every delta pushed by the client it
- * names and carrying the id its content hashes to (`deltaId`), no INSERT or UPDATE without
+ * names, no INSERT or UPDATE without
  * columns, no value larger than `limits.maxValueBytes` (`PAYLOAD_TOO_LARGE`, naming the
  * column), and the newest stamp within the allowed drift of the gateway's wall clock
  * (`clock.recv`). Returns the first problem as an `Err`; nothing is changed by a refused push
@@ -78,13 +79,6 @@ export function validatePush(
           ),
         );
     }
-    const { clientId, hlc, table, rowId, columns } = delta;
-    if (deltaId({ clientId, hlc, table, rowId, columns }) !== delta.deltaId)
-      return Err(
-        new ValidationError(
-          `delta ${delta.deltaId} of ${table}/${rowId} does not carry the id of its content (deltaId)`,
-        ),
-      );
     if (newest === undefined || delta.hlc > newest) newest = delta.hlc;
   }
   // One drift check per push: only the newest stamp can be too far ahead.
@@ -93,4 +87,19 @@ export function validatePush(
     if (!seen.ok) return Err(seen.error);
   }
   return Ok(undefined);
+}
+
+/**
+ * `Err` unless the delta carries the id its content hashes to (`deltaId`). Checked for every
+ * delta that would change a row (a forged or zeroed id never reaches the log or the lake);
+ * a duplicate changes nothing, so re-pushes skip the hash.
+ */
+export function verifyDeltaId(delta: RowDelta): Result<void, ValidationError> {
+  const { clientId, hlc, table, rowId, columns } = delta;
+  if (deltaId({ clientId, hlc, table, rowId, columns }) === delta.deltaId) return Ok(undefined);
+  return Err(
+    new ValidationError(
+      `delta ${delta.deltaId} of ${table}/${rowId} does not carry the id of its content (deltaId)`,
+    ),
+  );
 }

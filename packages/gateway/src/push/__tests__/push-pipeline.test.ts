@@ -81,3 +81,35 @@ describe("the push pipeline's authorisation step", () => {
     expect(gateway.stats()).toMatchObject({ rows: 0, logEntries: 0 });
   });
 });
+
+describe("the push pipeline's delta id check", () => {
+  it("a push carrying a delta whose id is not its content's hash is refused whole, logging nothing", async () => {
+    const { gateway, clock } = await open();
+    const good = delta({ rowId: "t1", hlc: hlcAt(clock), columns: { title: "ok" } });
+    const zeroed = {
+      ...delta({ rowId: "t2", hlc: hlcAt(clock, 0, 1), columns: { title: "x" } }),
+      deltaId: "0".repeat(64),
+    };
+    const result = await gateway.handlePush(
+      { clientId: "client-a", deltas: [good, zeroed], lastSeenHlc: HLC_ZERO },
+      { sub: "alice" },
+    );
+    expect(!result.ok && result.error.code).toBe("INVALID_INPUT");
+    expect(gateway.stats().logEntries).toBe(0);
+  });
+
+  it("a re-push of a delta already merged changes nothing, so it is acknowledged without hashing", async () => {
+    const { gateway, clock } = await open();
+    const good = delta({ rowId: "t1", hlc: hlcAt(clock), columns: { title: "ok" } });
+    const push = { clientId: "client-a", deltas: [good], lastSeenHlc: HLC_ZERO };
+    expect(unwrapOrThrow(await gateway.handlePush(push, { sub: "alice" })).accepted).toBe(1);
+    const again = unwrapOrThrow(
+      await gateway.handlePush(
+        { ...push, deltas: [{ ...good, deltaId: "f".repeat(64) }] },
+        { sub: "alice" },
+      ),
+    );
+    expect(again.accepted).toBe(0);
+    expect(gateway.stats().logEntries).toBe(1);
+  });
+});
