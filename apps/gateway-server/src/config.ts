@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import { validateGatewayId } from "@lakesync/gateway";
+import { type LakeCompactionConfig, lakeCompactionConfig } from "./lake-maintenance.js";
 
 /** Which backend flushed deltas land in. */
 export type LakeConfig =
@@ -45,6 +46,8 @@ export interface ServerConfig {
   readonly namespace?: string;
   /** Buckets of the `row_id` partition spec of new Iceberg tables. */
   readonly icebergBuckets: number;
+  /** Compaction and maintenance of the Iceberg lake (on by default; see `lake-maintenance`). */
+  readonly compaction?: LakeCompactionConfig;
   readonly flushMaxBytes: number;
   readonly flushMaxAgeMs: number;
   readonly jwtSecret?: string;
@@ -100,7 +103,8 @@ function integer(
  * (a regular expression the whole id must match), `LAKESYNC_STATIC_DIR`, `LAKESYNC_CATALOGUE`
  * (sqlite|postgres|rest|none), `LAKESYNC_CATALOGUE_URL` (the SQLite file, the PostgreSQL URL or
  * the REST catalogue's base URI), `LAKESYNC_CATALOGUE_TOKEN`, `LAKESYNC_CATALOGUE_WAREHOUSE`,
- * `LAKESYNC_NAMESPACE`, `LAKESYNC_ICEBERG_BUCKETS`.
+ * `LAKESYNC_NAMESPACE`, `LAKESYNC_ICEBERG_BUCKETS`, `LAKESYNC_COMPACTION` (on|off) and the
+ * compaction settings `lakeCompactionConfig` reads (`LAKESYNC_COMPACTION_*`, `LAKESYNC_*_MS`).
  */
 export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, LakeSyncError> {
   let file: Record<string, unknown> = {};
@@ -197,6 +201,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     1_024,
   );
   if (!buckets.ok) return buckets;
+  const compaction = lakeCompactionConfig(pick);
+  if (!compaction.ok) return compaction;
   const namespace = pick("LAKESYNC_NAMESPACE", "namespace");
   if (namespace !== undefined && !validateGatewayId(namespace).ok)
     return fail("LAKESYNC_NAMESPACE must be 1-128 characters of A-Z a-z 0-9 _ . -");
@@ -240,6 +246,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     flushFormat: format,
     catalogue: catalogue.value,
     icebergBuckets: buckets.value ?? 16,
+    compaction: compaction.value,
     ...(namespace === undefined ? {} : { namespace }),
     ...(warehouse === undefined ? {} : { warehouse }),
     flushMaxBytes: maxBytes.value ?? 4 * 1024 * 1024,

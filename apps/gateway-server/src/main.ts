@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "./config.js";
 import { TODO_GATEWAY } from "./dev-mode.js";
 import { createFlushTarget } from "./flush-target.js";
+import { startLakeMaintenance } from "./lake-maintenance.js";
 import { startServer } from "./server.js";
 
 const todoApp = fileURLToPath(new URL("../../examples/todo-app/dist", import.meta.url));
@@ -34,10 +35,13 @@ if (!started.ok) {
   process.exit(1);
 }
 const server = started.value;
+const maintenance = target.lake ? startLakeMaintenance(config.value, target.lake) : undefined;
 const lines = [
   `LakeSync gateway listening on ${server.url}`,
   `  data: ${config.value.dataDir} (write-ahead log); flushes to ${target.description}`,
 ];
+if (maintenance)
+  lines.push("  lake: compaction and maintenance on (LAKESYNC_COMPACTION=off stops them)");
 if (config.value.staticDir) lines.push(`  todo app: open ${server.url}/ in two browser tabs`);
 if (config.value.devSecret) {
   lines.push(
@@ -53,6 +57,7 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`lakesync: ${signal} received, flushing and stopping`);
+  await maintenance?.stop();
   const closed = await server.close();
   await target.close();
   if (!closed.ok)

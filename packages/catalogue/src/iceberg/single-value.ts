@@ -10,6 +10,7 @@ import type { IcebergPrimitive } from "./types.js";
 export type PrimitiveValue = string | number | bigint | boolean | Uint8Array;
 
 const encoder = new TextEncoder();
+const HIGH_UNITS = /[\uD800-\uFFFF]/;
 const decoder = new TextDecoder();
 
 function fixedBytes(size: number, write: (view: DataView) => void): Uint8Array {
@@ -130,8 +131,12 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * strings by UTF-8 bytes, bytes unsigned lexicographically, `false` before `true`.
  */
 export function compareValues(a: PrimitiveValue, b: PrimitiveValue): number {
-  if (typeof a === "string" && typeof b === "string")
-    return a === b ? 0 : compareBytes(encoder.encode(a), encoder.encode(b));
+  if (typeof a === "string" && typeof b === "string") {
+    if (a === b) return 0;
+    // UTF-16 code-unit order is UTF-8 byte order until a surrogate or a unit above one appears.
+    if (!HIGH_UNITS.test(a) && !HIGH_UNITS.test(b)) return a < b ? -1 : 1;
+    return compareBytes(encoder.encode(a), encoder.encode(b));
+  }
   if (a instanceof Uint8Array && b instanceof Uint8Array) return compareBytes(a, b);
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
   if (
