@@ -22,6 +22,15 @@ export default defineConfig({
         test: { name: "packages", include: ["packages/*/src/**/__tests__/**/*.test.ts"] },
       },
       {
+        // The gateway's suite again over its SQL store (node:sqlite in memory).
+        extends: true,
+        test: {
+          name: "gateway-sql",
+          include: ["packages/gateway/src/**/__tests__/**/*.test.ts"],
+          env: { GATEWAY_TEST_STORE: "sql" },
+        },
+      },
+      {
         extends: true,
         test: {
           name: "apps",

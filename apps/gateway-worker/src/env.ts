@@ -16,10 +16,8 @@ export interface Env {
   readonly MAX_BODY_BYTES?: string;
   /** Flushed log entries kept for incremental pulls (older cursors restart from a checkpoint). */
   readonly LOG_RETENTION?: string;
-  /** Rewrite the Durable Object's log storage after this many entries left the log. */
-  readonly LOG_REWRITE_AFTER_TRIMMED?: string;
-  /** @deprecated The old name of `LOG_REWRITE_AFTER_TRIMMED`, still honoured. */
-  readonly COMPACT_AFTER_TRIMMED?: string;
+  /** Row states kept in the object's memory (the rest stay in its SQLite storage); 20,000. */
+  readonly ROW_CACHE?: string;
   /** Largest value of one column in bytes (413 above); defaults to 1 MiB. */
   readonly MAX_VALUE_BYTES?: string;
   /** Gateway ids served without an admin creating them first (comma-separated). */

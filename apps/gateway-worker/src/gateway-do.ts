@@ -10,6 +10,7 @@ import {
   createGatewayApp,
   createTokenVerifier,
   describeFlushFailure,
+  SqlGatewayStore,
   SyncGateway,
   type TokenVerifier,
 } from "@lakesync/gateway";
@@ -17,10 +18,10 @@ import { initParquet } from "@lakesync/parquet";
 import { encodeSyncNotification } from "@lakesync/proto";
 import type { Hono } from "hono";
 import parquetWasm from "parquet-wasm/esm/parquet_wasm_bg.wasm";
-import { DurableObjectGatewayStore } from "./do-store.js";
+import { durableObjectSql } from "./do-store.js";
 import type { Env } from "./env.js";
 import { workerFlushTarget } from "./flush-target.js";
-import { gatewayAllowed, intVar, logRewriteAfterTrimmed } from "./vars.js";
+import { gatewayAllowed, intVar } from "./vars.js";
 
 let parquetReady: Promise<Result<void, LakeSyncError>> | undefined;
 const GATEWAY_ID_KEY = "lakesync-gateway-id";
@@ -76,7 +77,7 @@ export class SyncGatewayDO extends DurableObject<Env> {
     return opened.ok ? Ok({ gateway: opened.value, created }) : opened;
   }
 
-  /** Opens the gateway once (replaying its storage); the id is remembered for alarms. */
+  /** Opens the gateway once over its SQLite storage; the id is remembered for alarms. */
   #open(gatewayId: string): Promise<Result<SyncGateway, LakeSyncError>> {
     this.#gateway ??= this.ctx.blockConcurrencyWhile(async () => {
       parquetReady ??= initParquet(parquetWasm);
@@ -87,7 +88,9 @@ export class SyncGatewayDO extends DurableObject<Env> {
       await this.ctx.storage.put(GATEWAY_ID_KEY, gatewayId);
       const opened = await SyncGateway.open({
         gatewayId,
-        store: new DurableObjectGatewayStore(this.ctx.storage.sql),
+        store: new SqlGatewayStore(durableObjectSql(this.ctx.storage), {
+          cacheRows: intVar(this.env.ROW_CACHE, 20_000),
+        }),
         target: target.value,
         autoFlush: {
           maxBytes: intVar(this.env.FLUSH_MAX_BYTES, 4 * 1024 * 1024),
@@ -95,7 +98,6 @@ export class SyncGatewayDO extends DurableObject<Env> {
           onPush: false,
         },
         logRetention: intVar(this.env.LOG_RETENTION, 1_000_000),
-        logRewriteAfterTrimmed: logRewriteAfterTrimmed(this.env),
         maxValueBytes: intVar(this.env.MAX_VALUE_BYTES, 1024 * 1024),
         onFlushError: (table, error) =>
           console.error(describeFlushFailure(gatewayId, table, error)),

@@ -10,17 +10,6 @@ export function intVar(value: string | undefined, fallback: number): number {
 }
 
 /**
- * How many trimmed log entries trigger a rewrite of the Durable Object's log storage:
- * `LOG_REWRITE_AFTER_TRIMMED`, or its old name `COMPACT_AFTER_TRIMMED`; 100,000 by default.
- */
-export function logRewriteAfterTrimmed(env: {
-  readonly LOG_REWRITE_AFTER_TRIMMED?: string;
-  readonly COMPACT_AFTER_TRIMMED?: string;
-}): number {
-  return intVar(env.LOG_REWRITE_AFTER_TRIMMED ?? env.COMPACT_AFTER_TRIMMED, 100_000);
-}
-
-/**
  * Whether a gateway id is served without an admin creating it first: listed in `GATEWAY_IDS`
  * (comma-separated) or matching `GATEWAY_PATTERN` (a regular expression for the whole id; an
  * invalid pattern matches nothing).

@@ -6,8 +6,8 @@
  * ({@link createGatewayApp}). Runtime-specific stores live in the hosts.
  */
 
-export type { FlushThresholds } from "./buffer/delta-buffer.js";
-export { DEFAULT_CHECKPOINT_BUDGET } from "./checkpoint/build-checkpoint.js";
+export type { FlushBuffer, FlushThresholds } from "./buffer/flush-buffer.js";
+export { type CheckpointPlan, DEFAULT_CHECKPOINT_BUDGET } from "./checkpoint/build-checkpoint.js";
 export { describeFlushFailure } from "./flush/flush-failure.js";
 export { flushPath } from "./flush/flush-path.js";
 export type {
@@ -41,6 +41,7 @@ export {
 export { encodeCheckpointFrames } from "./http/checkpoint-frames.js";
 export { type ErrorBody, statusOf } from "./http/error-status.js";
 export { validateGatewayId } from "./http/gateway-id.js";
+export type { Log, LogPage } from "./log/log.js";
 export type { LogEntry, RowView } from "./log/log-entry.js";
 export {
   allowAllWrites,
@@ -48,8 +49,10 @@ export {
   type PushAuthoriser,
 } from "./push/push-authoriser.js";
 export type { PushResult } from "./push/push-pipeline.js";
+export type { RowChange } from "./push/row-overlay.js";
 export { RulesAuthoriser } from "./push/rules-authoriser.js";
 export type { SchemaPolicy, SchemaSet } from "./registry/schema-manager.js";
+export type { RowStates, ScannedRow } from "./state/row-states.js";
 export {
   chunked,
   decodeDeltaChunk,
@@ -58,5 +61,13 @@ export {
   encodeDeltaChunk,
   encodeLogBatch,
 } from "./store/batch-codec.js";
-export type { GatewayStore, LogRewrite, StoredGatewayState } from "./store/gateway-store.js";
+export type {
+  GatewayStore,
+  IndexedParts,
+  LogRewrite,
+  StoredGatewayState,
+} from "./store/gateway-store.js";
 export { MemoryGatewayStore } from "./store/memory-store.js";
+export { importReplayed, migrateLegacyLayout } from "./store/sql/legacy-layout.js";
+export type { SqlDriver, SqlRow, SqlValue } from "./store/sql/sql-driver.js";
+export { SqlGatewayStore, type SqlGatewayStoreOptions } from "./store/sql/sql-gateway-store.js";

@@ -179,7 +179,7 @@ describe("WalGatewayStore log rewrite", () => {
     const head = gateway.head;
     await gateway.close({ flush: false });
     const restarted = await open();
-    const chunks = unwrapOrThrow(await restarted.checkpoint());
+    const chunks = [...unwrapOrThrow(await restarted.checkpoint()).chunks()];
     const rowIds = new Set(
       chunks.flatMap((c) =>
         c.payload.kind === "deltas" ? c.payload.deltas.map((d) => d.rowId) : [],

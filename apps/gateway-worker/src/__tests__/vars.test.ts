@@ -1,20 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { logRewriteAfterTrimmed } from "../vars.js";
+import { gatewayAllowed, intVar } from "../vars.js";
 
 describe("Worker variables", () => {
-  it("LOG_REWRITE_AFTER_TRIMMED sets when the log storage is rewritten", () => {
-    expect(logRewriteAfterTrimmed({ LOG_REWRITE_AFTER_TRIMMED: "20" })).toBe(20);
+  it("intVar reads positive integers and falls back for anything else", () => {
+    expect(intVar("20", 7)).toBe(20);
+    expect(intVar(undefined, 7)).toBe(7);
+    expect(intVar("", 7)).toBe(7);
+    expect(intVar("-3", 7)).toBe(7);
+    expect(intVar("1.5", 7)).toBe(7);
+    expect(intVar("lots", 7)).toBe(7);
   });
 
-  it("the old name COMPACT_AFTER_TRIMMED still works, and the new name wins over it", () => {
-    expect(logRewriteAfterTrimmed({ COMPACT_AFTER_TRIMMED: "30" })).toBe(30);
-    expect(
-      logRewriteAfterTrimmed({ COMPACT_AFTER_TRIMMED: "30", LOG_REWRITE_AFTER_TRIMMED: "20" }),
-    ).toBe(20);
-  });
-
-  it("defaults to 100,000, also for values that are not positive integers", () => {
-    expect(logRewriteAfterTrimmed({})).toBe(100_000);
-    expect(logRewriteAfterTrimmed({ LOG_REWRITE_AFTER_TRIMMED: "-3" })).toBe(100_000);
+  it("a gateway id is served when listed or matching the pattern, not otherwise", () => {
+    expect(gatewayAllowed("todos", { GATEWAY_IDS: "notes, todos" })).toBe(true);
+    expect(gatewayAllowed("team-7", { GATEWAY_PATTERN: "team-\\d+" })).toBe(true);
+    expect(gatewayAllowed("team-7x", { GATEWAY_PATTERN: "team-\\d+" })).toBe(false);
+    expect(gatewayAllowed("other", {})).toBe(false);
   });
 });

@@ -26,11 +26,18 @@ import type {
   SyncTransport,
 } from "./sync-transport.js";
 
+/** A checkpoint as a gateway in the same process hands it out: chunks built as they are read. */
+export interface InProcessCheckpoint {
+  readonly snapshotHlc: HLCTimestamp;
+  readonly chunkCount: number;
+  chunks(): Iterable<CheckpointChunk>;
+}
+
 /** The gateway methods a {@link LocalTransport} calls (`SyncGateway` of @lakesync/gateway has them). */
 export interface InProcessGateway {
   handlePush(push: SyncPush, claims: Claims): Promise<Result<PushResponse, LakeSyncError>>;
   handlePull(pull: SyncPull, claims: Claims): Promise<Result<SyncResponse, LakeSyncError>>;
-  checkpoint?(claims: Claims): Promise<Result<readonly CheckpointChunk[], LakeSyncError>>;
+  checkpoint?(claims: Claims): Promise<Result<InProcessCheckpoint, LakeSyncError>>;
   schemas?(): ServerSchemas;
   readonly head?: HLCTimestamp;
   subscribe?(listener: (notification: SyncNotification) => void): () => void;
@@ -60,15 +67,13 @@ export class LocalTransport implements SyncTransport {
     if (gateway.checkpoint) {
       const take = gateway.checkpoint.bind(gateway);
       this.checkpoint = async (onChunk): Promise<Result<CheckpointSummary, LakeSyncError>> => {
-        const head = gateway.head;
-        const chunks = await take(this.#claims);
-        if (!chunks.ok) return chunks;
-        for (const chunk of chunks.value) {
+        const plan = await take(this.#claims);
+        if (!plan.ok) return plan;
+        for (const chunk of plan.value.chunks()) {
           const applied = await onChunk(chunk);
           if (!applied.ok) return applied;
         }
-        const snapshotHlc = chunks.value[0]?.snapshotHlc ?? head ?? (0n as HLCTimestamp);
-        return Ok({ snapshotHlc, chunks: chunks.value.length });
+        return Ok({ snapshotHlc: plan.value.snapshotHlc, chunks: plan.value.chunkCount });
       };
     }
     if (gateway.schemas) {

@@ -1,13 +1,14 @@
 import { HLC_ZERO, unwrapOrThrow } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
 import { SyncGateway } from "../gateway/sync-gateway.js";
-import { delta, hlcAt, ManualClock, OWNER_RULES, TODOS } from "./fixtures.js";
+import { delta, hlcAt, ManualClock, OWNER_RULES, TODOS, testStore } from "./fixtures.js";
 
 describe("checkpoints", () => {
   it("cuts chunks by byte budget, numbers them across tables, and filters by sync rules", async () => {
     const clock = new ManualClock();
     const gateway = unwrapOrThrow(
       await SyncGateway.open({
+        store: testStore(),
         gatewayId: "g",
         now: clock.now,
         autoFlush: false,
@@ -26,7 +27,9 @@ describe("checkpoints", () => {
       await gateway.handlePush({ clientId: "client-a", deltas, lastSeenHlc: HLC_ZERO }),
     );
     unwrapOrThrow(await gateway.setSyncRules(OWNER_RULES));
-    const chunks = unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }, { budgetBytes: 4096 }));
+    const chunks = [
+      ...unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }, { budgetBytes: 4096 })).chunks(),
+    ];
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((c) => c.chunkIndex)).toEqual(chunks.map((_, i) => i));
     expect(

@@ -1,12 +1,19 @@
 import { decodeHLC, HLC_ZERO, unwrapOrThrow } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
-import { MemoryGatewayStore } from "../store/memory-store.js";
-import { delta, hlcAt, ManualClock, OWNER_RULES, openGateway, SHARED_RULES } from "./fixtures.js";
+import {
+  delta,
+  hlcAt,
+  ManualClock,
+  OWNER_RULES,
+  openGateway,
+  SHARED_RULES,
+  testStore,
+} from "./fixtures.js";
 
 describe("the gateway's clock", () => {
   it("no sequence of pushes moves it more than the drift limit ahead of the wall clock, also after a restart", async () => {
     const clock = new ManualClock();
-    const store = new MemoryGatewayStore();
+    const store = testStore();
     const { gateway } = await openGateway({ store }, clock);
     for (let i = 0; i < 1_000; i++) {
       const ahead = delta({

@@ -10,7 +10,7 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SyncGateway } from "../gateway/sync-gateway.js";
-import { delta, FakeLake, hlcAt, ManualClock, TODOS } from "./fixtures.js";
+import { delta, FakeLake, hlcAt, ManualClock, TODOS, testStore } from "./fixtures.js";
 import { Replica } from "./support/replica.js";
 
 /** One step of a history: a write by a client (possibly held back offline), a join, a sync. */
@@ -38,7 +38,12 @@ describe("convergence with checkpoints", () => {
   it("a replica that joined after a delete does not resurrect the row when an older offline write arrives", async () => {
     const clock = new ManualClock();
     const gateway = unwrapOrThrow(
-      await SyncGateway.open({ gatewayId: "gw", now: clock.now, autoFlush: false }),
+      await SyncGateway.open({
+        store: testStore(),
+        gatewayId: "gw",
+        now: clock.now,
+        autoFlush: false,
+      }),
     );
     unwrapOrThrow(await gateway.setSchema(TODOS));
     const push = async (clientId: string, deltas: RowDelta[]) =>
@@ -74,6 +79,7 @@ describe("convergence with checkpoints", () => {
         const clock = new ManualClock();
         const gateway = unwrapOrThrow(
           await SyncGateway.open({
+            store: testStore(),
             gatewayId: "gw",
             now: clock.now,
             autoFlush: false,

@@ -24,11 +24,11 @@ describe("DeltaBuffer", () => {
   it("keeps drained entries until they are committed, and commits only up to a seq", () => {
     const buffer = new DeltaBuffer();
     buffer.append([entry(1), entry(2)], 0);
-    const batch = buffer.drain();
+    const batch = buffer.drain(Number.POSITIVE_INFINITY);
     buffer.append([entry(3)], 5);
     expect(buffer.length).toBe(3);
     buffer.commit(batch[batch.length - 1]?.seq ?? hlcAt(clock), 10);
-    expect(buffer.drain().map((e) => e.delta.rowId)).toEqual(["r3"]);
+    expect(buffer.drain(Number.POSITIVE_INFINITY).map((e) => e.delta.rowId)).toEqual(["r3"]);
     buffer.commit(hlcAt(clock, 10, 3), 11);
     expect(buffer.length).toBe(0);
     expect(buffer.byteSize).toBe(0);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   AdapterError,
   type ColumnValue,
@@ -16,6 +19,24 @@ import {
 import type { LakeWriter } from "../flush/flush-target.js";
 import type { SyncGatewayOptions } from "../gateway/options.js";
 import { SyncGateway } from "../gateway/sync-gateway.js";
+import { openNodeSqlite } from "../node/node-sqlite-driver.js";
+import type { GatewayStore } from "../store/gateway-store.js";
+import { MemoryGatewayStore } from "../store/memory-store.js";
+import { SqlGatewayStore } from "../store/sql/sql-gateway-store.js";
+
+/** True when the suite runs over the SQL store (the `gateway-sql` project). */
+export const OVER_SQL = process.env.GATEWAY_TEST_STORE === "sql";
+
+/**
+ * A fresh store for a test: in memory, or (in the `gateway-sql` project) the SQL store over a
+ * SQLite file in a temporary folder with a small row cache, so that reads really go to SQLite
+ * and a closed gateway can be opened again over the same store.
+ */
+export function testStore(): GatewayStore {
+  if (!OVER_SQL) return new MemoryGatewayStore();
+  const file = join(mkdtempSync(join(tmpdir(), "lakesync-gw-")), "store.sqlite");
+  return new SqlGatewayStore(() => openNodeSqlite(file), { cacheRows: 8 });
+}
 
 /** A fixed wall clock the tests move by hand. */
 export class ManualClock {
@@ -139,7 +160,13 @@ export async function openGateway(
   clock = new ManualClock(),
 ) {
   const gateway = unwrapOrThrow(
-    await SyncGateway.open({ gatewayId: "gw1", now: clock.now, autoFlush: false, ...options }),
+    await SyncGateway.open({
+      gatewayId: "gw1",
+      now: clock.now,
+      autoFlush: false,
+      store: testStore(),
+      ...options,
+    }),
   );
   unwrapOrThrow(await gateway.setSchema(TODOS));
   return { gateway, clock };

@@ -3,12 +3,12 @@ import { Err, HLC_ZERO, LakeSyncError, type Result, unwrapOrThrow } from "@lakes
 import { describe, expect, it } from "vitest";
 import { SyncGateway } from "../gateway/sync-gateway.js";
 import type { LogEntry } from "../log/log-entry.js";
-import { MemoryGatewayStore } from "../store/memory-store.js";
-import { delta, hlcAt, openGateway as open, pullAll } from "./fixtures.js";
+import type { RowChange } from "../push/row-overlay.js";
+import { delta, hlcAt, openGateway as open, pullAll, testStore } from "./fixtures.js";
 
 describe("SyncGateway durability", () => {
   it("restores buffer, rows and cursor after a restart over the same store; a re-push stays a no-op", async () => {
-    const store = new MemoryGatewayStore();
+    const store = testStore();
     const { gateway, clock } = await open({ store });
     const d = delta({ rowId: "t1", hlc: hlcAt(clock), columns: { title: "kept" } });
     const ack = unwrapOrThrow(
@@ -27,7 +27,7 @@ describe("SyncGateway durability", () => {
   });
 
   it("does not acknowledge (or apply) a push the store could not make durable", async () => {
-    const store = new MemoryGatewayStore();
+    const store = testStore();
     store.append = async (_entries: readonly LogEntry[]): Promise<Result<void, LakeSyncError>> =>
       Err(new LakeSyncError("IO", "disk full"));
     const { gateway, clock } = await open({ store });
@@ -44,12 +44,12 @@ describe("SyncGateway durability", () => {
 
 describe("SyncGateway group commit", () => {
   it("stores pushes that arrive together with one append, and acknowledges each", async () => {
-    const store = new MemoryGatewayStore();
+    const store = testStore();
     let appends = 0;
     const append = store.append.bind(store);
-    store.append = async (entries: readonly LogEntry[]) => {
+    store.append = async (entries: readonly LogEntry[], changes: readonly RowChange[]) => {
       appends++;
-      return append(entries);
+      return append(entries, changes);
     };
     const { gateway, clock } = await open({ store });
     const pushes = [1, 2, 3, 4, 5].map((i) =>
@@ -79,7 +79,7 @@ describe("SyncGateway group commit", () => {
   });
 
   it("a bad push in a group is refused alone; a store failure refuses the whole group and applies nothing", async () => {
-    const store = new MemoryGatewayStore();
+    const store = testStore();
     const { gateway, clock } = await open({ store });
     const good = (i: number) =>
       gateway.handlePush({

@@ -2,8 +2,15 @@ import "@lakesync/parquet/node";
 import { HLC_ZERO, unwrapOrThrow } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
 import { SyncGateway } from "../gateway/sync-gateway.js";
-import { MemoryGatewayStore } from "../store/memory-store.js";
-import { delta, hlcAt, OWNER_RULES, openGateway as open, pullAll, TODOS } from "./fixtures.js";
+import {
+  delta,
+  hlcAt,
+  OWNER_RULES,
+  openGateway as open,
+  pullAll,
+  TODOS,
+  testStore,
+} from "./fixtures.js";
 
 describe("SyncGateway push and pull", () => {
   it("acknowledges a push with a server HLC and serves the deltas back to a pull", async () => {
@@ -52,7 +59,7 @@ describe("SyncGateway push and pull", () => {
       await gateway.handlePush({ clientId: "a", deltas: [older], lastSeenHlc: HLC_ZERO }),
     );
     expect(ack.accepted).toBe(1); // `done` is new information
-    const checkpoint = unwrapOrThrow(await gateway.checkpoint());
+    const checkpoint = [...unwrapOrThrow(await gateway.checkpoint()).chunks()];
     const deltas = checkpoint.flatMap((c) => (c.payload.kind === "deltas" ? c.payload.deltas : []));
     const title = deltas.flatMap((d) => d.columns).find((c) => c.column === "title");
     expect(title?.value).toBe("new");
@@ -197,7 +204,7 @@ describe("SyncGateway push and pull", () => {
   });
 
   it("sync rules set through the admin call are validated and stored", async () => {
-    const store = new MemoryGatewayStore();
+    const store = testStore();
     const { gateway } = await open({ store });
     const bad = await gateway.setSyncRules({
       version: 1,

@@ -2,13 +2,18 @@ import { type Claims, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/c
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SyncGateway } from "../gateway/sync-gateway.js";
-import { delta, hlcAt, ManualClock, SHARED_RULES, SHARED_TODOS } from "./fixtures.js";
+import { delta, hlcAt, ManualClock, SHARED_RULES, SHARED_TODOS, testStore } from "./fixtures.js";
 import { Replica } from "./support/replica.js";
 
 async function setup() {
   const clock = new ManualClock();
   const gateway = unwrapOrThrow(
-    await SyncGateway.open({ gatewayId: "gw", now: clock.now, autoFlush: false }),
+    await SyncGateway.open({
+      store: testStore(),
+      gatewayId: "gw",
+      now: clock.now,
+      autoFlush: false,
+    }),
   );
   unwrapOrThrow(await gateway.setSchema(SHARED_TODOS));
   unwrapOrThrow(await gateway.setSyncRules(SHARED_RULES));

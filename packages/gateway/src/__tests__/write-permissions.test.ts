@@ -1,11 +1,10 @@
 import { type Claims, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
 import { SyncGateway } from "../gateway/sync-gateway.js";
-import { MemoryGatewayStore } from "../store/memory-store.js";
-import { delta, hlcAt, ManualClock, SHARED_RULES, SHARED_TODOS } from "./fixtures.js";
+import { delta, hlcAt, ManualClock, SHARED_RULES, SHARED_TODOS, testStore } from "./fixtures.js";
 import { Replica } from "./support/replica.js";
 
-async function setup(store = new MemoryGatewayStore(), clock = new ManualClock()) {
+async function setup(store = testStore(), clock = new ManualClock()) {
   const gateway = unwrapOrThrow(
     await SyncGateway.open({ gatewayId: "gw", store, now: clock.now, autoFlush: false }),
   );
@@ -107,7 +106,7 @@ describe("write permissions from sync rules", () => {
   });
 
   it("a client id belongs to the user who first pushed with it, also after a restart", async () => {
-    const store = new MemoryGatewayStore();
+    const store = testStore();
     const first = await setup(store);
     unwrapOrThrow(
       await first.push("bob", [

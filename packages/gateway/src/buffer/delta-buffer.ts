@@ -4,23 +4,15 @@
  */
 import type { HLCTimestamp } from "@lakesync/core";
 import { estimateDeltaBytes, type LogEntry } from "../log/log-entry.js";
+import type { FlushBuffer, FlushThresholds } from "./flush-buffer.js";
 
-/** When the buffer should be flushed. */
-export interface FlushThresholds {
-  /** Flush once the buffered deltas are estimated at this many bytes. */
-  readonly maxBytes: number;
-  /** Flush once the oldest buffered delta has waited this long (ms). */
-  readonly maxAgeMs: number;
-}
+export type { FlushThresholds } from "./flush-buffer.js";
 
 /**
- * Unflushed log entries in `seq` order, with a running byte estimate and the arrival time of the
- * oldest one. {@link DeltaBuffer.drain} hands out a batch without removing it; only
- * {@link DeltaBuffer.commit}, after the flush succeeded, removes it — so a failed flush loses
- * nothing and the next attempt retries the same deltas (plus any that arrived since). Tables
- * are committed separately, so one table's failed flush does not hold back another's.
+ * Unflushed log entries held in memory, with a running byte estimate and the arrival time of
+ * the oldest one (see {@link FlushBuffer} for the contract).
  */
-export class DeltaBuffer {
+export class DeltaBuffer implements FlushBuffer {
   #entries: LogEntry[] = [];
   #bytes = 0;
   #oldestAt: number | undefined;
@@ -57,9 +49,22 @@ export class DeltaBuffer {
     return this.#oldestAt !== undefined && now - this.#oldestAt >= thresholds.maxAgeMs;
   }
 
-  /** The buffered entries, oldest first, for a flush; they stay buffered until committed. */
-  drain(): readonly LogEntry[] {
-    return this.#entries.slice();
+  tables(): ReadonlySet<string> {
+    const out = new Set<string>();
+    for (const entry of this.#entries) out.add(entry.delta.table);
+    return out;
+  }
+
+  drain(maxBytes: number, eligible?: (table: string) => boolean): readonly LogEntry[] {
+    const out: LogEntry[] = [];
+    let bytes = 0;
+    for (const entry of this.#entries) {
+      if (out.length > 0 && bytes >= maxBytes) break;
+      if (eligible && !eligible(entry.delta.table)) continue;
+      out.push(entry);
+      bytes += estimateDeltaBytes(entry.delta);
+    }
+    return out;
   }
 
   /** The `seq` of the oldest buffered entry, if any. */

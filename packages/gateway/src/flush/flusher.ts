@@ -13,7 +13,7 @@ import {
   type RowState,
   type TableSchema,
 } from "@lakesync/core";
-import type { DeltaBuffer, FlushThresholds } from "../buffer/delta-buffer.js";
+import type { FlushBuffer, FlushThresholds } from "../buffer/flush-buffer.js";
 import type { LogEntry } from "../log/log-entry.js";
 import type { GatewayStore } from "../store/gateway-store.js";
 import type { FlushBatch, FlushTarget } from "./flush-target.js";
@@ -34,7 +34,7 @@ export interface FlushReport {
 export interface FlusherParts {
   readonly gatewayId: string;
   readonly target: FlushTarget | undefined;
-  readonly buffer: DeltaBuffer;
+  readonly buffer: FlushBuffer;
   readonly store: GatewayStore;
   readonly now: () => number;
   readonly thresholds: FlushThresholds | undefined;
@@ -86,9 +86,23 @@ export class Flusher {
     return latest ? `table "${table}": ${latest.error.message}` : undefined;
   }
 
-  /** Flushes every buffered table now, back-off or not. An empty buffer is `Ok(null)`. */
+  /**
+   * Flushes every buffered table now, back-off or not, batch after batch until the buffer is
+   * empty or a table fails. An empty buffer is `Ok(null)`.
+   */
   flush(): Promise<Result<FlushReport | null, LakeSyncError>> {
-    return this.#serial(() => this.#flush(() => true));
+    return this.#serial(async () => {
+      let report: FlushReport | null = null;
+      for (;;) {
+        const before = this.#parts.buffer.length;
+        const done = await this.#flush(() => true);
+        if (!done.ok) return done;
+        if (done.value === null) return Ok(report);
+        report = report ? combine(report, done.value) : done.value;
+        const left = this.#parts.buffer.length;
+        if (left === 0 || left >= before) return Ok(report);
+      }
+    });
   }
 
   /** Flushes the tables not backing off, if a threshold is passed. Hosts call it often. */
@@ -110,8 +124,7 @@ export class Flusher {
     const byAge = (buffer.oldestAt ?? now) + thresholds.maxAgeMs;
     const due = buffer.shouldFlush(thresholds, now) ? now : byAge;
     let retryAt = Number.POSITIVE_INFINITY;
-    const buffered = new Set(buffer.drain().map((e) => e.delta.table));
-    for (const table of buffered)
+    for (const table of buffer.tables())
       retryAt = Math.min(retryAt, this.#failures.get(table)?.retryAt ?? 0);
     return Math.max(due, retryAt === Number.POSITIVE_INFINITY ? 0 : retryAt);
   }
@@ -132,7 +145,7 @@ export class Flusher {
   ): Promise<Result<FlushReport | null, LakeSyncError>> {
     const { target, buffer, store } = this.#parts;
     if (!target) return Err(new FlushError("this gateway has no flush target configured"));
-    const entries = buffer.drain();
+    const entries = buffer.drain(this.#batchBytes(), eligible);
     if (entries.length === 0) return Ok(null);
     const at = new Date(this.#parts.now());
     const byTable = new Map<string, LogEntry[]>();
@@ -231,6 +244,11 @@ export class Flusher {
     return mark;
   }
 
+  /** How much one flush reads from the buffer: twice the byte threshold, at least 1 MiB. */
+  #batchBytes(): number {
+    return Math.max(2 * (this.#parts.thresholds?.maxBytes ?? 4 * 1024 * 1024), 1024 * 1024);
+  }
+
   #fail(table: string, error: LakeSyncError): void {
     const { retry, now } = this.#parts;
     const count = (this.#failures.get(table)?.count ?? 0) + 1;
@@ -238,4 +256,15 @@ export class Flusher {
     this.#failures.set(table, { count, retryAt: now() + delay, error });
     this.#parts.failed?.(table, error);
   }
+}
+
+/** Two consecutive flush reports as one. */
+function combine(a: FlushReport, b: FlushReport): FlushReport {
+  return {
+    deltaCount: a.deltaCount + b.deltaCount,
+    through: b.through > a.through ? b.through : a.through,
+    paths: [...a.paths, ...b.paths],
+    tables: [...new Set([...a.tables, ...b.tables])],
+    bytes: a.bytes + b.bytes,
+  };
 }

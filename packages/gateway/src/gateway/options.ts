@@ -68,7 +68,7 @@ export interface SyncGatewayOptions {
   readonly logRewriteAfterTrimmed?: number;
   /** @deprecated The old name of {@link SyncGatewayOptions.logRewriteAfterTrimmed}. */
   readonly compactAfterTrimmed?: number;
-  /** Byte budget of one checkpoint chunk. Defaults to 16 MiB. */
+  /** Byte budget of one checkpoint chunk. Defaults to 4 MiB. */
   readonly checkpointBudgetBytes?: number;
   /** Told of every failed flush attempt (hosts log it once, with its code and cause). */
   readonly onFlushError?: (table: string, error: LakeSyncError) => void;

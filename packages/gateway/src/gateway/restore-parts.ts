@@ -12,23 +12,45 @@ import {
   ValidationError,
 } from "@lakesync/core";
 import { DeltaBuffer } from "../buffer/delta-buffer.js";
+import type { FlushBuffer } from "../buffer/flush-buffer.js";
 import { ChangeLog } from "../log/change-log.js";
+import type { Log } from "../log/log.js";
 import { Notifier } from "../notify/notifier.js";
 import { ReadPermissions } from "../read/read-permissions.js";
 import { Registry } from "../registry/registry.js";
 import { LogRetention } from "../retention/log-retention.js";
 import { RowIndex } from "../state/row-index.js";
-import type { GatewayStore } from "../store/gateway-store.js";
+import type { RowStates } from "../state/row-states.js";
+import type { GatewayStore, StoredGatewayState } from "../store/gateway-store.js";
 import { MemoryGatewayStore } from "../store/memory-store.js";
 import type { SyncGatewayOptions } from "./options.js";
 
-/** The parts a gateway holds in memory. */
+/** Memory parts rebuilt from a store that replays its log: rows, log and unflushed entries. */
+function replay(
+  stored: StoredGatewayState,
+  now: number,
+): { rows: RowIndex; log: ChangeLog; buffer: DeltaBuffer } {
+  const rows = new RowIndex();
+  const log = new ChangeLog();
+  const buffer = new DeltaBuffer();
+  for (const delta of stored.rows ?? []) rows.apply(delta);
+  if (stored.horizon !== undefined) log.restoreHorizon(stored.horizon);
+  for (const entry of stored.entries) rows.apply(entry.delta);
+  log.append(stored.entries);
+  buffer.append(
+    stored.entries.filter((e) => e.seq > stored.flushedThrough),
+    now,
+  );
+  return { rows, log, buffer };
+}
+
+/** The parts a gateway works with. */
 export interface GatewayParts {
   readonly store: GatewayStore;
   readonly clock: HLC;
-  readonly rows: RowIndex;
-  readonly log: ChangeLog;
-  readonly buffer: DeltaBuffer;
+  readonly rows: RowStates;
+  readonly log: Log;
+  readonly buffer: FlushBuffer;
   readonly registry: Registry;
   readonly notifier: Notifier;
   readonly reads: ReadPermissions;
@@ -59,7 +81,7 @@ export async function restoreParts(
   const now = options.now ?? Date.now;
   // The clock resumes after the newest entry, and after the last rules change (cursors from
   // before it expire: every later seq must be above it).
-  const newest = entries[entries.length - 1]?.seq;
+  const newest = loaded.value.head ?? entries[entries.length - 1]?.seq;
   const rulesSince = registry.value.rulesSince;
   const last =
     rulesSince !== undefined && (newest === undefined || rulesSince > newest) ? rulesSince : newest;
@@ -68,17 +90,7 @@ export async function restoreParts(
     ...(options.maxDriftMs === undefined ? {} : { maxDriftMs: options.maxDriftMs }),
     ...(last === undefined ? {} : { last }),
   });
-  const rows = new RowIndex();
-  const log = new ChangeLog();
-  const buffer = new DeltaBuffer();
-  for (const delta of loaded.value.rows ?? []) rows.apply(delta);
-  if (loaded.value.horizon !== undefined) log.restoreHorizon(loaded.value.horizon);
-  for (const entry of entries) rows.apply(entry.delta);
-  log.append(entries);
-  buffer.append(
-    entries.filter((e) => e.seq > flushedThrough),
-    now(),
-  );
+  const { rows, log, buffer } = loaded.value.indexed ?? replay(loaded.value, now());
   const retention = new LogRetention(
     {
       retention: options.logRetention ?? 1_000_000,

@@ -17,14 +17,12 @@ import {
   ValidationError,
   validateSyncRules,
 } from "@lakesync/core";
-import type {
-  CheckpointChunk,
-  SyncNotification,
-  SyncPull,
-  SyncPush,
-  SyncResponse,
-} from "@lakesync/proto";
-import { buildCheckpoint, DEFAULT_CHECKPOINT_BUDGET } from "../checkpoint/build-checkpoint.js";
+import type { SyncNotification, SyncPull, SyncPush, SyncResponse } from "@lakesync/proto";
+import {
+  type CheckpointPlan,
+  DEFAULT_CHECKPOINT_BUDGET,
+  planCheckpoint,
+} from "../checkpoint/build-checkpoint.js";
 import { Flusher, type FlushReport } from "../flush/flusher.js";
 import { toFlushTarget } from "../flush/targets/target-spec.js";
 import { PushPipeline } from "../push/push-pipeline.js";
@@ -167,18 +165,19 @@ export class SyncGateway {
   }
 
   /**
-   * A snapshot of every row the caller may see, as chunks for an initial sync; pull from the
-   * chunks' `snapshotHlc` afterwards. Built from the merged row index, filtered by sync rules.
+   * A snapshot of every row the caller may see, filtered by sync rules, as chunks for an initial
+   * sync (`[...plan.chunks()]`, or streamed: each chunk is built when read); pull from its
+   * `snapshotHlc` afterwards.
    */
   async checkpoint(
     claims: Claims = {},
     options: { budgetBytes?: number } = {},
-  ): Promise<Result<readonly CheckpointChunk[], LakeSyncError>> {
+  ): Promise<Result<CheckpointPlan, LakeSyncError>> {
     const budget = options.budgetBytes ?? this.#budget;
     if (!Number.isFinite(budget) || budget < 1024)
       return Err(new ValidationError("the checkpoint budget must be at least 1024 bytes"));
     const { rows, reads } = this.#parts;
-    return Ok(buildCheckpoint(rows, this.head, reads.rowFilter(claims), budget));
+    return Ok(planCheckpoint(rows, this.head, reads.stateFilter(claims), budget));
   }
 
   /** The cursor a checkpoint taken now would carry (after the last rules change, if later). */

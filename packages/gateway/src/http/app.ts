@@ -2,13 +2,13 @@
  * @module http/app
  * The HTTP routes every gateway host shares (Node, Cloudflare Workers), as a hono app.
  */
-import { type Claims, HLC_ZERO, LakeSyncError, parseHLC, type Result } from "@lakesync/core";
+import { type Claims, LakeSyncError, parseHLC, type Result } from "@lakesync/core";
 import { decodeSyncPush, encodeSyncResponse, PROTO_CONTENT_TYPE } from "@lakesync/proto";
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import type { SyncGateway } from "../gateway/sync-gateway.js";
 import type { Principal, TokenVerifier } from "./auth.js";
-import { encodeCheckpointFrames } from "./checkpoint-frames.js";
+import { checkpointFrameStream } from "./checkpoint-frames.js";
 import { validateGatewayId } from "./gateway-id.js";
 import { readBody, readJson } from "./request-body.js";
 import { errorResponse, fail, jsonText, protoResponse } from "./responses.js";
@@ -160,26 +160,15 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
     const budget = budgetText === undefined ? undefined : Number(budgetText);
     if (budget !== undefined && !Number.isSafeInteger(budget))
       return fail(c, "INVALID_INPUT", "budget must be an integer number of bytes", 400);
-    const snapshot = ctx.gateway.head;
-    const chunks = await ctx.gateway.checkpoint(
+    const plan = await ctx.gateway.checkpoint(
       ctx.claims,
       budget === undefined ? {} : { budgetBytes: budget },
     );
-    if (!chunks.ok) return errorResponse(c, chunks.error);
-    const frames = encodeCheckpointFrames(chunks.value);
-    if (!frames.ok) return errorResponse(c, frames.error, 500);
-    const list = frames.value;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = list.shift();
-        if (next) controller.enqueue(next);
-        else controller.close();
-      },
-    });
-    return c.body(stream, 200, {
+    if (!plan.ok) return errorResponse(c, plan.error);
+    return c.body(checkpointFrameStream(plan.value.chunks()), 200, {
       "content-type": "application/x-lakesync-checkpoint",
-      "x-lakesync-snapshot-hlc": (chunks.value[0]?.snapshotHlc ?? snapshot ?? HLC_ZERO).toString(),
-      "x-lakesync-chunk-count": String(chunks.value.length),
+      "x-lakesync-snapshot-hlc": plan.value.snapshotHlc.toString(),
+      "x-lakesync-chunk-count": String(plan.value.chunkCount),
     });
   });
 

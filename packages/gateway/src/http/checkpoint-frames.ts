@@ -1,25 +1,60 @@
 /**
  * @module http/checkpoint-frames
- * The body of `GET /sync/:gatewayId/checkpoint`: checkpoint chunks as length-prefixed frames.
+ * The body of `GET /sync/:gatewayId/checkpoint`: checkpoint chunks as length-prefixed frames,
+ * streamed as they are built.
  */
 import { Err, Ok, type Result } from "@lakesync/core";
 import { type CheckpointChunk, encodeCheckpointChunk, type WireError } from "@lakesync/proto";
 
 /**
- * Encodes chunks as frames: a 4-byte big-endian unsigned length, then one `CheckpointChunk`
- * message. A client decodes them as they arrive and reports progress chunk by chunk.
+ * Encodes one chunk as a frame: a 4-byte big-endian unsigned length, then one `CheckpointChunk`
+ * message. A client decodes frames as they arrive and reports progress chunk by chunk.
  */
+export function encodeCheckpointFrame(chunk: CheckpointChunk): Result<Uint8Array, WireError> {
+  const bytes = encodeCheckpointChunk(chunk);
+  if (!bytes.ok) return Err(bytes.error);
+  const frame = new Uint8Array(4 + bytes.value.byteLength);
+  new DataView(frame.buffer).setUint32(0, bytes.value.byteLength, false);
+  frame.set(bytes.value, 4);
+  return Ok(frame);
+}
+
+/** Encodes chunks as frames (see {@link encodeCheckpointFrame}). */
 export function encodeCheckpointFrames(
-  chunks: readonly CheckpointChunk[],
+  chunks: Iterable<CheckpointChunk>,
 ): Result<Uint8Array[], WireError> {
   const frames: Uint8Array[] = [];
   for (const chunk of chunks) {
-    const bytes = encodeCheckpointChunk(chunk);
-    if (!bytes.ok) return Err(bytes.error);
-    const frame = new Uint8Array(4 + bytes.value.byteLength);
-    new DataView(frame.buffer).setUint32(0, bytes.value.byteLength, false);
-    frame.set(bytes.value, 4);
-    frames.push(frame);
+    const frame = encodeCheckpointFrame(chunk);
+    if (!frame.ok) return frame;
+    frames.push(frame.value);
   }
   return Ok(frames);
+}
+
+/**
+ * A stream of frames that builds each chunk only when the reader asks for more, so a checkpoint
+ * of any size is served with one chunk in memory at a time.
+ */
+export function checkpointFrameStream(
+  chunks: Iterator<CheckpointChunk>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const next = chunks.next();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        const frame = encodeCheckpointFrame(next.value);
+        if (frame.ok) controller.enqueue(frame.value);
+        else controller.error(frame.error);
+      },
+      cancel() {
+        chunks.return?.();
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }

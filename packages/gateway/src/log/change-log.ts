@@ -1,24 +1,16 @@
 /**
  * @module log/change-log
- * The ordered log of accepted deltas that pulls read from.
+ * The change log held in memory.
  */
 import { HLC_ZERO, type HLCTimestamp } from "@lakesync/core";
+import type { Log, LogPage } from "./log.js";
 import type { LogEntry } from "./log-entry.js";
 
-/** One page of the change log. */
-export interface LogPage {
-  readonly entries: readonly LogEntry[];
-  /** Pull from here next: the last entry scanned, or the request's cursor if nothing was. */
-  readonly cursor: HLCTimestamp;
-  readonly hasMore: boolean;
-}
-
 /**
- * Accepted deltas in `seq` order. Reads are by binary search on `seq`; the oldest entries can
- * be trimmed, after which a pull from before the {@link ChangeLog.horizon} cannot be served
- * incrementally (the client must start again from a checkpoint).
+ * Accepted deltas in `seq` order, in memory (tests, ephemeral gateways, stores that replay their
+ * log on open). Reads are by binary search on `seq`.
  */
-export class ChangeLog {
+export class ChangeLog implements Log {
   #entries: LogEntry[] = [];
   #horizon: HLCTimestamp = HLC_ZERO;
 
@@ -79,6 +71,17 @@ export class ChangeLog {
   /** Sets the horizon of a log restored from a compacted store (only upwards). */
   restoreHorizon(horizon: HLCTimestamp): void {
     if (horizon > this.#horizon) this.#horizon = horizon;
+  }
+
+  trimTo(keep: number, flushedThrough: HLCTimestamp): number {
+    const excess = this.#entries.length - keep;
+    if (excess <= 0) return 0;
+    let count = 0;
+    while (count < excess && (this.#entries[count]?.seq ?? flushedThrough) <= flushedThrough)
+      count++;
+    const last = this.#entries[count - 1];
+    if (last) this.trim(last.seq);
+    return count;
   }
 
   /** Drops every entry with `seq <= through`; the horizon moves up to `through`. */

@@ -18,7 +18,7 @@ import {
 import type { SyncPush } from "@lakesync/proto";
 import type { LogEntry, RowView } from "../log/log-entry.js";
 import type { Registry } from "../registry/registry.js";
-import type { RowIndex } from "../state/row-index.js";
+import type { RowStates } from "../state/row-states.js";
 import type { GatewayStore } from "../store/gateway-store.js";
 import type { DeltaRefusal, PushAuthoriser } from "./push-authoriser.js";
 import { RowOverlay } from "./row-overlay.js";
@@ -36,7 +36,7 @@ export interface PushResult {
 
 /** What the pipeline works with. */
 export interface PushPipelineParts {
-  readonly rows: RowIndex;
+  readonly rows: RowStates;
   readonly clock: HLC;
   readonly store: GatewayStore;
   readonly registry: Registry;
@@ -107,7 +107,24 @@ export class PushPipeline {
   async #drain(): Promise<void> {
     this.#queued = false;
     const group = this.#waiting.splice(0);
+    try {
+      await this.#merge(group);
+    } catch (cause) {
+      // A store that fails underneath a read (a disk error) must not leave pushes waiting.
+      const error = new LakeSyncError("STORE_UNAVAILABLE", "the gateway's store failed", { cause });
+      for (const { resolve } of group) resolve(Err(error));
+    }
+  }
+
+  async #merge(group: readonly Waiting[]): Promise<void> {
     const { rows, clock, store, registry, authoriser, limits, viewOf } = this.#parts;
+    // One bulk read of every row the group touches (a store behind a cache reads them at once).
+    rows.warm(
+      (function* () {
+        for (const { push } of group)
+          for (const d of push.deltas) yield [d.table, d.rowId] as const;
+      })(),
+    );
     const overlay = new RowOverlay(rows);
     const accepted: LogEntry[] = [];
     const members: Member[] = [];
@@ -179,7 +196,7 @@ export class PushPipeline {
       }
     }
     if (accepted.length > 0) {
-      const durable = await store.append(accepted);
+      const durable = await store.append(accepted, [...overlay.changes()]);
       if (!durable.ok) {
         const error = new LakeSyncError(
           "STORE_UNAVAILABLE",

@@ -6,7 +6,7 @@
 import { type RowDelta, type RowKey, rowKey, rowStateToDeltas } from "@lakesync/core";
 import type { RowRef } from "@lakesync/proto";
 import type { LogEntry } from "../log/log-entry.js";
-import type { RowIndex } from "../state/row-index.js";
+import type { RowStates } from "../state/row-states.js";
 import type { Transition } from "./read-permissions.js";
 
 /** What one page carries: deltas to merge, then rows to evict. */
@@ -25,7 +25,7 @@ export interface PullPage {
 export function buildPullPage(
   entries: readonly LogEntry[],
   transition: (entry: LogEntry) => Transition,
-  rows: RowIndex,
+  rows: RowStates,
   visibleNow: (table: string, rowId: string) => boolean,
 ): PullPage {
   const deltas: RowDelta[] = [];

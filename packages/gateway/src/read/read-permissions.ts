@@ -13,7 +13,7 @@ import {
   setOwn,
 } from "@lakesync/core";
 import type { LogEntry, RowView } from "../log/log-entry.js";
-import type { RowIndex } from "../state/row-index.js";
+import type { RowStates } from "../state/row-states.js";
 
 /**
  * How a log entry reaches a caller: `send` the delta (the row is in view before and after, or
@@ -57,11 +57,11 @@ function pick(row: Row | null, columns: ReadonlySet<string>): Row | null {
  */
 export class ReadPermissions {
   readonly #rules: () => SyncRules | undefined;
-  readonly #rows: RowIndex;
+  readonly #rows: RowStates;
   readonly #columns = new Map<string, ReadonlySet<string>>();
   #columnsOf: SyncRules | undefined;
 
-  constructor(rules: () => SyncRules | undefined, rows: RowIndex) {
+  constructor(rules: () => SyncRules | undefined, rows: RowStates) {
     this.#rules = rules;
     this.#rows = rows;
   }
@@ -89,7 +89,7 @@ export class ReadPermissions {
   transitions(claims: Claims): (entry: LogEntry) => Transition {
     const rules = this.#rules();
     if (!rules) return () => "send";
-    const lookupRow = (table: string, rowId: string) => this.#rows.values(table, rowId);
+    const lookupRow = (table: string, rowId: string) => lastValues(this.#rows.get(table, rowId));
     return ({ delta, view }) => {
       if (!view) return deltaAllowed(delta, rules, claims, { lookupRow }) ? "send" : "skip";
       const is = view.after !== null && rowAllowed(delta.table, view.after, rules, claims);
@@ -100,10 +100,21 @@ export class ReadPermissions {
     };
   }
 
+  /**
+   * A predicate for the rows of `table` that `claims` may receive, judged by a state in hand (no
+   * lookup); `undefined` when every row is readable (no sync rules).
+   */
+  stateFilter(claims: Claims): ((table: string, state: RowState) => boolean) | undefined {
+    const rules = this.#rules();
+    if (!rules) return undefined;
+    return (table, state) => rowAllowed(table, lastValues(state), rules, claims);
+  }
+
   /** A predicate for the rows `claims` may receive now, judged by their current values. */
   rowFilter(claims: Claims): (table: string, rowId: string) => boolean {
     const rules = this.#rules();
     if (!rules) return () => true;
-    return (table, rowId) => rowAllowed(table, this.#rows.values(table, rowId), rules, claims);
+    return (table, rowId) =>
+      rowAllowed(table, lastValues(this.#rows.get(table, rowId)), rules, claims);
   }
 }

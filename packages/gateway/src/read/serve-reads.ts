@@ -16,16 +16,16 @@ import {
   rowStateToDeltas,
 } from "@lakesync/core";
 import type { RowRef, SyncPull, SyncResponse } from "@lakesync/proto";
-import type { ChangeLog } from "../log/change-log.js";
+import type { Log } from "../log/log.js";
 import type { DeltaRefusal } from "../push/push-authoriser.js";
-import type { RowIndex } from "../state/row-index.js";
+import type { RowStates } from "../state/row-states.js";
 import { buildPullPage } from "./pull-page.js";
 import type { ReadPermissions } from "./read-permissions.js";
 
 /** What the read paths read. */
 export interface ReadParts {
-  readonly log: ChangeLog;
-  readonly rows: RowIndex;
+  readonly log: Log;
+  readonly rows: RowStates;
   readonly reads: ReadPermissions;
   /** The last change of sync rules, if any: older cursors expire. */
   readonly rulesSince: () => HLCTimestamp | undefined;

@@ -11,8 +11,8 @@ import {
   type RowDelta,
   rowStateToDeltas,
 } from "@lakesync/core";
-import type { ChangeLog } from "../log/change-log.js";
-import type { RowIndex } from "../state/row-index.js";
+import type { Log } from "../log/log.js";
+import type { RowStates } from "../state/row-states.js";
 import type { GatewayStore } from "../store/gateway-store.js";
 
 /** How much log a gateway keeps. */
@@ -30,11 +30,11 @@ export interface RetentionPolicy {
  */
 export class LogRetention {
   readonly #policy: RetentionPolicy;
-  readonly #log: ChangeLog;
+  readonly #log: Log;
   #trimmedSinceRewrite = 0;
   #lastRewriteError: string | undefined;
 
-  constructor(policy: RetentionPolicy, log: ChangeLog) {
+  constructor(policy: RetentionPolicy, log: Log) {
     this.#policy = policy;
     this.#log = log;
   }
@@ -51,20 +51,7 @@ export class LogRetention {
 
   /** Drops flushed entries (`seq <= flushedThrough`) beyond the retention from the log. */
   trim(flushedThrough: HLCTimestamp): void {
-    const log = this.#log;
-    const excess = log.length - this.#policy.retention;
-    if (excess <= 0) return;
-    let through: HLCTimestamp | undefined;
-    let count = 0;
-    for (const entry of log.after(log.horizon)) {
-      if (count >= excess || entry.seq > flushedThrough) break;
-      through = entry.seq;
-      count++;
-    }
-    if (through !== undefined) {
-      log.trim(through);
-      this.#trimmedSinceRewrite += count;
-    }
+    this.#trimmedSinceRewrite += this.#log.trimTo(this.#policy.retention, flushedThrough);
   }
 
   /**
@@ -73,14 +60,19 @@ export class LogRetention {
    */
   async rewrite(
     store: GatewayStore,
-    rows: RowIndex,
+    rows: RowStates,
     flushedThrough: HLCTimestamp,
     meta: ReadonlyMap<string, string>,
   ): Promise<Result<void, LakeSyncError>> {
     if (!store.rewrite) return Ok(undefined);
     const merged: RowDelta[] = [];
-    for (const { table, rowId, state } of rows.entries())
-      for (const delta of rowStateToDeltas(table, rowId, state, { ids: false })) merged.push(delta);
+    for (const table of rows.tables())
+      for (let page = rows.scan(table, undefined, 10_000); page.length > 0; ) {
+        for (const { rowId, state } of page)
+          for (const delta of rowStateToDeltas(table, rowId, state, { ids: false }))
+            merged.push(delta);
+        page = rows.scan(table, page[page.length - 1]?.rowId, 10_000);
+      }
     const log = this.#log;
     const done = await store.rewrite({
       rows: merged,

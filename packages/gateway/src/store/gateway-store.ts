@@ -3,12 +3,33 @@
  * Where a gateway makes accepted deltas durable before acknowledging them.
  */
 import type { HLCTimestamp, LakeSyncError, Result, RowDelta } from "@lakesync/core";
+import type { FlushBuffer } from "../buffer/flush-buffer.js";
+import type { Log } from "../log/log.js";
 import type { LogEntry } from "../log/log-entry.js";
+import type { RowChange } from "../push/row-overlay.js";
+import type { RowStates } from "../state/row-states.js";
+
+/**
+ * The parts of a store that serves its rows and log itself (a database behind a bounded cache),
+ * so that a gateway's memory does not grow with its data.
+ */
+export interface IndexedParts {
+  readonly rows: RowStates;
+  readonly log: Log;
+  readonly buffer: FlushBuffer;
+}
 
 /** What a store holds when a gateway starts. */
 export interface StoredGatewayState {
-  /** Every durable entry, in `seq` order. */
+  /**
+   * Every durable entry, in `seq` order, for the gateway to replay into memory; empty for a
+   * store that returns {@link StoredGatewayState.indexed}.
+   */
   readonly entries: readonly LogEntry[];
+  /** The rows, log and unflushed entries, served by the store itself. */
+  readonly indexed?: IndexedParts;
+  /** The newest seq ever stored (the clock resumes after it). */
+  readonly head?: HLCTimestamp;
   /** Entries up to this seq have been flushed. */
   readonly flushedThrough: HLCTimestamp;
   /** Small named documents (sync rules, schemas). */
@@ -31,16 +52,24 @@ export interface LogRewrite {
 }
 
 /**
- * Durable storage for one gateway. `append` resolves only once the entries would survive a
- * crash (an fsync, a storage transaction); the gateway acknowledges a push after that. Every
- * method returns a `Result` and never throws.
+ * Durable storage for one gateway. `append` resolves only once the entries (and the row states
+ * they changed) would survive a crash (an fsync, a storage transaction); the gateway
+ * acknowledges a push after that. Every method returns a `Result` and never throws.
  *
- * Implementations: {@link MemoryGatewayStore} (tests), `WalGatewayStore` in the Node host (an
- * append-only file), and the Durable Object storage in the Worker.
+ * Implementations: {@link MemoryGatewayStore} (tests; replayed on open), and `SqlGatewayStore`
+ * over a host's SQLite (Node's `node:sqlite`, the Durable Object's storage), which serves rows
+ * and log itself ({@link IndexedParts}).
  */
 export interface GatewayStore {
   load(): Promise<Result<StoredGatewayState, LakeSyncError>>;
-  append(entries: readonly LogEntry[]): Promise<Result<void, LakeSyncError>>;
+  /**
+   * Makes a group of entries durable, with the row states they leave (a store that replays its
+   * log may ignore `changes`).
+   */
+  append(
+    entries: readonly LogEntry[],
+    changes: readonly RowChange[],
+  ): Promise<Result<void, LakeSyncError>>;
   markFlushed(through: HLCTimestamp): Promise<Result<void, LakeSyncError>>;
   putMeta(key: string, value: string): Promise<Result<void, LakeSyncError>>;
   /**

@@ -40,7 +40,7 @@ export class Replica {
 
   /** Starts again from a checkpoint: everything held before is replaced. */
   async bootstrap(): Promise<void> {
-    const chunks = unwrapOrThrow(await this.gateway.checkpoint(this.claims));
+    const chunks = [...unwrapOrThrow(await this.gateway.checkpoint(this.claims)).chunks()];
     this.states.clear();
     for (const chunk of chunks)
       if (chunk.payload.kind === "deltas") this.apply(chunk.payload.deltas);

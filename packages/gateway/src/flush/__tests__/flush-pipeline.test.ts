@@ -10,9 +10,8 @@ import {
   unwrapOrThrow,
 } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
-import { delta, hlcAt, ManualClock, TODOS } from "../../__tests__/fixtures.js";
+import { delta, hlcAt, ManualClock, TODOS, testStore } from "../../__tests__/fixtures.js";
 import { SyncGateway } from "../../gateway/sync-gateway.js";
-import { MemoryGatewayStore } from "../../store/memory-store.js";
 import type { FlushBatch, FlushTarget, FlushWritten } from "../flush-target.js";
 
 const NOTES = { table: "notes", columns: [{ name: "body", type: "string" as const }] };
@@ -47,7 +46,7 @@ class StepTarget implements FlushTarget {
   }
 }
 
-async function open(target: StepTarget, store = new MemoryGatewayStore()) {
+async function open(target: StepTarget, store = testStore()) {
   const clock = new ManualClock();
   const gateway = unwrapOrThrow(
     await SyncGateway.open({

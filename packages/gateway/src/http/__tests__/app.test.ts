@@ -14,6 +14,7 @@ import {
   ManualClock,
   OWNER_RULES,
   TODOS,
+  testStore,
 } from "../../__tests__/fixtures.js";
 import { SyncGateway } from "../../gateway/sync-gateway.js";
 import { createGatewayApp } from "../app.js";
@@ -32,6 +33,7 @@ async function setup(maxBodyBytes = 64 * 1024) {
   const lake = new FakeLake();
   const gateway = unwrapOrThrow(
     await SyncGateway.open({
+      store: testStore(),
       gatewayId: "gw1",
       now: clock.now,
       autoFlush: false,

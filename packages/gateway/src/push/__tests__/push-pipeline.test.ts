@@ -8,7 +8,7 @@ import {
   unwrapOrThrow,
 } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
-import { delta, hlcAt, ManualClock, TODOS } from "../../__tests__/fixtures.js";
+import { delta, hlcAt, ManualClock, TODOS, testStore } from "../../__tests__/fixtures.js";
 import { SyncGateway } from "../../gateway/sync-gateway.js";
 import type { PushAuthoriser } from "../push-authoriser.js";
 
@@ -33,7 +33,13 @@ const authoriser: PushAuthoriser = {
 async function open() {
   const clock = new ManualClock();
   const gateway = unwrapOrThrow(
-    await SyncGateway.open({ gatewayId: "gw", now: clock.now, autoFlush: false, authoriser }),
+    await SyncGateway.open({
+      store: testStore(),
+      gatewayId: "gw",
+      now: clock.now,
+      autoFlush: false,
+      authoriser,
+    }),
   );
   unwrapOrThrow(await gateway.setSchema(TODOS));
   return { gateway, clock };
