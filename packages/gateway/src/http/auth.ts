@@ -46,6 +46,15 @@ export interface AuthOptions {
   readonly gatewayClaim?: string;
   /** Seconds of clock tolerance for `exp`/`nbf`. Defaults to 5. */
   readonly clockToleranceSec?: number;
+  /**
+   * Verified tokens remembered, so a client's every request does not pay for a signature check
+   * (0 turns it off). A remembered token is trusted until its `exp`, and for at most
+   * `cacheTtlMs`. Defaults to 1,000 tokens and 60 s.
+   */
+  readonly cacheSize?: number;
+  readonly cacheTtlMs?: number;
+  /** The wall clock (ms); defaults to `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** The verified identity of a caller. */
@@ -73,14 +82,16 @@ export function createTokenVerifier(options: AuthOptions): Result<TokenVerifier,
   const adminClaim = options.adminClaim ?? "admin";
   const gatewayClaim = options.gatewayClaim ?? "gw";
   let verify: (token: string) => Promise<JWTPayload>;
-  const common = {
+  const now = options.now ?? Date.now;
+  const settings = {
     clockTolerance: options.clockToleranceSec ?? 5,
     ...(options.issuer === undefined ? {} : { issuer: options.issuer }),
     ...(options.audience === undefined ? {} : { audience: options.audience }),
   };
+  const common = () => ({ ...settings, currentDate: new Date(now()) });
   if (options.keys) {
     const keys = options.keys;
-    verify = async (token) => (await jwtVerify(token, keys, common)).payload;
+    verify = async (token) => (await jwtVerify(token, keys, common())).payload;
   } else if (options.jwksUrl) {
     let url: URL;
     try {
@@ -91,7 +102,7 @@ export function createTokenVerifier(options: AuthOptions): Result<TokenVerifier,
       );
     }
     const keys = createRemoteJWKSet(url);
-    verify = async (token) => (await jwtVerify(token, keys, common)).payload;
+    verify = async (token) => (await jwtVerify(token, keys, common())).payload;
   } else if (options.secret !== undefined) {
     const key = new TextEncoder().encode(options.secret);
     if (key.byteLength < MIN_SECRET_BYTES) {
@@ -103,11 +114,12 @@ export function createTokenVerifier(options: AuthOptions): Result<TokenVerifier,
       );
     }
     verify = async (token) =>
-      (await jwtVerify(token, key, { ...common, algorithms: ["HS256"] })).payload;
+      (await jwtVerify(token, key, { ...common(), algorithms: ["HS256"] })).payload;
   } else {
     return Err(new LakeSyncError("INVALID_CONFIG", "configure a JWT secret or a JWKS URL"));
   }
 
+  const cache = new VerifiedTokens(options.cacheSize ?? 1_000, options.cacheTtlMs ?? 60_000, now);
   return Ok(async (authorization, gatewayId, requireAdmin) => {
     const match = /^Bearer\s+([A-Za-z0-9_\-.]+)\s*$/i.exec(authorization ?? "");
     const token = match?.[1];
@@ -117,7 +129,7 @@ export function createTokenVerifier(options: AuthOptions): Result<TokenVerifier,
       );
     let payload: JWTPayload;
     try {
-      payload = await verify(token);
+      payload = cache.get(token) ?? cache.put(token, await verify(token));
     } catch (cause) {
       const reason =
         cause instanceof errors.JWTExpired
@@ -146,4 +158,45 @@ export function createTokenVerifier(options: AuthOptions): Result<TokenVerifier,
       return Err(new AuthError("FORBIDDEN", `admin routes need the "${adminClaim}" claim`));
     return Ok({ subject: payload.sub, claims: payload as Claims, admin });
   });
+}
+
+/**
+ * Tokens whose signature and claims were verified, by their text: a bounded map in insertion
+ * order (the oldest goes first), each entry trusted until the token's `exp` or the time to
+ * live, whichever is sooner. Only successes are remembered; a failure is checked every time.
+ */
+class VerifiedTokens {
+  readonly #tokens = new Map<string, { payload: JWTPayload; until: number }>();
+  readonly #size: number;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(size: number, ttlMs: number, now: () => number) {
+    this.#size = size;
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  get(token: string): JWTPayload | undefined {
+    const hit = this.#tokens.get(token);
+    if (!hit) return undefined;
+    if (this.#now() < hit.until) return hit.payload;
+    this.#tokens.delete(token);
+    return undefined;
+  }
+
+  put(token: string, payload: JWTPayload): JWTPayload {
+    if (this.#size <= 0 || this.#ttlMs <= 0) return payload;
+    const now = this.#now();
+    const expires = typeof payload.exp === "number" ? payload.exp * 1000 : Number.POSITIVE_INFINITY;
+    const until = Math.min(expires, now + this.#ttlMs);
+    if (until <= now) return payload;
+    this.#tokens.delete(token);
+    this.#tokens.set(token, { payload, until });
+    if (this.#tokens.size > this.#size) {
+      const oldest = this.#tokens.keys().next();
+      if (!oldest.done) this.#tokens.delete(oldest.value);
+    }
+    return payload;
+  }
 }

@@ -1,5 +1,5 @@
 import { unwrapOrThrow } from "@lakesync/core";
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTVerifyGetKey, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { createTokenVerifier } from "../auth.js";
 
@@ -96,5 +96,61 @@ describe("token verification", () => {
     expect(createTokenVerifier({ secret: "short" }).ok).toBe(false);
     expect(createTokenVerifier({}).ok).toBe(false);
     expect(createTokenVerifier({ jwksUrl: "not a url" }).ok).toBe(false);
+  });
+});
+
+describe("the cache of verified tokens", () => {
+  const counting = async () => {
+    const { publicKey, privateKey } = await generateKeyPair("ES256");
+    const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), alg: "ES256" }] });
+    const calls = { count: 0 };
+    const keys: JWTVerifyGetKey = (header, token) => {
+      calls.count++;
+      return jwks(header, token);
+    };
+    const signEs = (claims: Record<string, unknown>, exp: number) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "ES256" })
+        .setExpirationTime(exp)
+        .sign(privateKey);
+    return { keys, calls, signEs };
+  };
+
+  it("checks a token's signature once, but its gateway and admin rights on every request", async () => {
+    const { keys, calls, signEs } = await counting();
+    const verify = unwrapOrThrow(createTokenVerifier({ keys }));
+    const token = `Bearer ${await signEs({ sub: "alice", gw: "gw1" }, Math.floor(Date.now() / 1000) + 3600)}`;
+    for (let i = 0; i < 5; i++) expect((await verify(token, "gw1", false)).ok).toBe(true);
+    expect(calls.count).toBe(1);
+    const other = await verify(token, "gw2", false);
+    expect(!other.ok && other.error.status).toBe(403);
+    const admin = await verify(token, "gw1", true);
+    expect(!admin.ok && admin.error.status).toBe(403);
+  });
+
+  it("a remembered token stops being accepted when it expires, and after the time to live is checked again", async () => {
+    const { keys, calls, signEs } = await counting();
+    let now = Date.now();
+    const verify = unwrapOrThrow(
+      createTokenVerifier({ keys, clockToleranceSec: 0, cacheTtlMs: 10_000, now: () => now }),
+    );
+    const exp = Math.floor(now / 1000) + 30;
+    const token = `Bearer ${await signEs({ sub: "alice" }, exp)}`;
+    expect((await verify(token, "gw1", false)).ok).toBe(true);
+    now += 11_000;
+    expect((await verify(token, "gw1", false)).ok).toBe(true);
+    expect(calls.count).toBe(2);
+    now = exp * 1000 + 1_000;
+    const expired = await verify(token, "gw1", false);
+    expect(!expired.ok && expired.error.message).toBe("token has expired");
+  });
+
+  it("failures are never remembered, and size 0 turns the cache off", async () => {
+    const { keys, calls, signEs } = await counting();
+    const verify = unwrapOrThrow(createTokenVerifier({ keys, cacheSize: 0 }));
+    const token = `Bearer ${await signEs({ sub: "alice" }, Math.floor(Date.now() / 1000) + 60)}`;
+    await verify(token, "gw1", false);
+    await verify(token, "gw1", false);
+    expect(calls.count).toBe(2);
   });
 });
