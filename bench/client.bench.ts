@@ -1,20 +1,28 @@
 /**
  * @module bench/client
  * Client writes against raw sql.js, applying pulled deltas, the bytes per row of a LocalDB against
- * plain sql.js, initial sync from a checkpoint, and the latency of a write on one client reaching
- * another through the Node gateway (realtime on).
+ * plain sql.js, initial sync from a checkpoint, what one write costs to make durable at 1k, 100k
+ * and 1M rows (replica on the main thread, and in a worker) with the longest main-thread pause,
+ * and the latency of a write on one client reaching another through the Node gateway.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { open, readFile, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { isMainThread, Worker, workerData } from "node:worker_threads";
 import {
   applyDeltas,
   HttpTransport,
+  hostReplica,
   LocalDB,
   LocalTransport,
   MemoryQueue,
   MemorySnapshotStore,
+  openReplicaEngine,
   registerSchema,
+  SharedReplica,
+  type SnapshotStore,
   SyncCoordinator,
   SyncTracker,
 } from "@lakesync/client";
@@ -23,16 +31,94 @@ import {
   encodeHLC,
   HLC,
   HLC_ZERO,
+  Ok,
   type RowDelta,
   type TableSchema,
   unwrapOrThrow,
 } from "@lakesync/core";
 import { SyncGateway } from "@lakesync/gateway";
+import { DEV_JWT_SECRET, devToken, loadConfig, startServer, TODO_SCHEMA } from "@lakesync/server";
 import initSqlJs from "sql.js";
-import { DEV_JWT_SECRET, loadConfig } from "../apps/gateway-server/src/config.js";
-import { devToken, TODO_SCHEMA } from "../apps/gateway-server/src/dev-mode.js";
-import { startServer } from "../apps/gateway-server/src/server.js";
 import { type BenchRow, table } from "./harness.js";
+
+/** Snapshots in files, written durably (fsync, then an atomic rename), as IndexedDB would. */
+class FileSnapshotStore implements SnapshotStore {
+  readonly #dir: string;
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+  async load(name: string) {
+    try {
+      return Ok(new Uint8Array(await readFile(join(this.#dir, name))));
+    } catch {
+      return Ok(null);
+    }
+  }
+  async save(name: string, bytes: Uint8Array) {
+    const path = join(this.#dir, name);
+    const file = await open(`${path}.tmp`, "w");
+    await file.writeFile(bytes);
+    await file.sync();
+    await file.close();
+    await rename(`${path}.tmp`, path);
+    return Ok(undefined);
+  }
+}
+
+// The persistence rows seed their databases in a worker thread (so the main thread measured
+// afterwards holds none of that garbage) and run the replica in one: there this file only does that.
+if (!isMainThread) {
+  const { dir, name, seedRows } = workerData as { dir: string; name: string; seedRows?: number };
+  const snapshots = new FileSnapshotStore(dir);
+  if (seedRows !== undefined) {
+    const db = unwrapOrThrow(await LocalDB.open({ name, snapshots, persistDebounceMs: 3_600_000 }));
+    unwrapOrThrow(registerSchema(db, TODO_SCHEMA));
+    const clock = new HLC();
+    for (let i = 0; i < seedRows; i += 10_000) {
+      const page: RowDelta[] = [];
+      for (let j = i; j < Math.min(seedRows, i + 10_000); j++) {
+        const hlc = clock.now();
+        const rowId = `00000000-0000-4000-8000-${j.toString(16).padStart(12, "0")}`;
+        const columns = [
+          { column: "title", value: `row ${j}` },
+          { column: "completed", value: j % 2 === 0 },
+          { column: "owner", value: "alice" },
+        ];
+        const id = deltaId({ clientId: "seed", hlc, table: "todos", rowId, columns });
+        page.push({
+          op: "INSERT",
+          table: "todos",
+          rowId,
+          clientId: "seed",
+          columns,
+          hlc,
+          deltaId: id,
+        });
+      }
+      unwrapOrThrow(applyDeltas(db, page));
+    }
+    unwrapOrThrow(await db.close());
+    process.exit(0);
+  }
+  unwrapOrThrow(
+    await hostReplica({
+      name,
+      autoSync: false,
+      open: () =>
+        openReplicaEngine({
+          clientId: "bench-worker",
+          name,
+          snapshots,
+          queue: new MemoryQueue(),
+          transport: {
+            push: async () => Ok({ serverHlc: HLC_ZERO }),
+            pull: async (r) => Ok({ deltas: [], serverHlc: r.sinceHlc, hasMore: false }),
+          },
+        }),
+    }),
+  );
+  await new Promise(() => {});
+}
 
 const log = (msg: string) => process.stderr.write(`  ${msg}\n`);
 const N = Number(process.env.BENCH_CLIENT_ROWS ?? 10_000);
@@ -306,6 +392,103 @@ for (const count of SIZE_ROWS) {
   );
 }
 
+// Persistence: one write made durable (its row, and a snapshot holding it written with fsync) in
+// databases of 1k, 100k and 1M rows, with the replica on the page's thread (as LocalDB is used on
+// its own) and in a worker (as the todo app runs it: the page only passes messages). The longest
+// pause of the main thread's event loop is measured over the same writes.
+const PERSIST_ROWS = (process.env.BENCH_CLIENT_PERSIST_ROWS ?? "1000,100000,1000000")
+  .split(",")
+  .map(Number);
+const PERSIST_ROUNDS = Number(process.env.BENCH_CLIENT_PERSIST_ROUNDS ?? 20);
+const neverLead = { request: () => new Promise<never>(() => {}) };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const newTodo = (id: string) => ({
+  id,
+  title: "one more",
+  completed: false,
+  owner: "alice",
+  private: true,
+});
+/** Main-thread CPU per measured write, in ms, the pause monitor's 10 ms ticks included. */
+const cpuPerWrite = (used: { user: number; system: number }) =>
+  ((used.user + used.system) / 1000 / PERSIST_ROUNDS).toFixed(2);
+const inWorker = (data: { dir: string; name: string; seedRows?: number }) =>
+  new Worker(new URL(import.meta.url), {
+    workerData: data,
+    execArgv: ["--conditions=@lakesync/source", "--import", "tsx"],
+  });
+for (const count of PERSIST_ROWS) {
+  const label = count >= 1e6 ? `${count / 1e6}M` : `${count / 1e3}k`;
+  log(`persistence: ${count} rows, the replica in a worker, then on the main thread`);
+  const dir = mkdtempSync(join(tmpdir(), "lakesync-persist-"));
+  const name = `persist-${count}`;
+  const seeder = inWorker({ dir, name, seedRows: count });
+  await new Promise((resolve) => seeder.once("exit", resolve));
+  const megabytes = ((await readFile(join(dir, name))).byteLength / 2 ** 20).toFixed(1);
+
+  const worker = inWorker({ dir, name });
+  const replica = SharedReplica.open({ name, locks: neverLead, autoSync: false });
+  unwrapOrThrow(await replica.ready());
+  unwrapOrThrow(await replica.insert("todos", newTodo("warm-up")));
+  unwrapOrThrow(await replica.flush());
+  const there: number[] = [];
+  let loop = monitorEventLoopDelay({ resolution: 10 });
+  let cpu = process.threadCpuUsage();
+  loop.enable();
+  for (let i = 0; i < PERSIST_ROUNDS; i++) {
+    const t0 = performance.now();
+    unwrapOrThrow(await replica.insert("todos", newTodo(`there-${i}`)));
+    unwrapOrThrow(await replica.flush());
+    there.push(performance.now() - t0);
+  }
+  loop.disable();
+  const therePause = loop.max / 1e6;
+  const thereCpu = cpuPerWrite(process.threadCpuUsage(cpu));
+  await replica.close();
+  await worker.terminate();
+
+  const snapshots = new FileSnapshotStore(dir);
+  const db = unwrapOrThrow(await LocalDB.open({ name, snapshots, persistDebounceMs: 3_600_000 }));
+  unwrapOrThrow(registerSchema(db, TODO_SCHEMA));
+  const tracker = new SyncTracker({
+    db,
+    queue: new MemoryQueue(),
+    clock: new HLC(),
+    clientId: "me",
+  });
+  const here: number[] = [];
+  loop = monitorEventLoopDelay({ resolution: 10 });
+  cpu = process.threadCpuUsage();
+  loop.enable();
+  for (let i = 0; i < PERSIST_ROUNDS; i++) {
+    const t0 = performance.now();
+    unwrapOrThrow(await tracker.insert("todos", newTodo(`here-${i}`)));
+    unwrapOrThrow(await db.persist());
+    here.push(performance.now() - t0);
+  }
+  loop.disable();
+  const herePause = loop.max / 1e6;
+  const hereCpu = cpuPerWrite(process.threadCpuUsage(cpu));
+  unwrapOrThrow(await db.close());
+  rmSync(dir, { recursive: true, force: true });
+  const thread = `persistence: write to durable, ${label} rows, replica on the main thread`;
+  rows.push(
+    {
+      name: thread,
+      opsPerSec: 1000 / median(here),
+      unit: "writes",
+      note: `median ${median(here).toFixed(1)} ms; main-thread CPU ${hereCpu} ms/write, longest pause ${herePause.toFixed(0)} ms; snapshot ${megabytes} MiB`,
+    },
+    {
+      name: `persistence: write to durable, ${label} rows, replica in a worker`,
+      opsPerSec: 1000 / median(there),
+      unit: "writes",
+      baseline: thread,
+      note: `median ${median(there).toFixed(1)} ms; main-thread CPU ${thereCpu} ms/write, longest pause ${therePause.toFixed(0)} ms (goal < 50 ms)`,
+    },
+  );
+}
+
 // Latency A -> B through the Node gateway with WebSocket notifications.
 {
   log(`latency: ${LATENCY_ROUNDS} writes from A to B through the Node gateway`);
@@ -385,6 +568,6 @@ for (const count of SIZE_ROWS) {
   });
 }
 
-process.stdout.write(table("client: writes, pulls, initial sync and latency", rows));
+process.stdout.write(table("client: writes, pulls, initial sync, persistence and latency", rows));
 // Debounced snapshot timers of the benchmark databases would keep the process alive.
 process.exit(0);

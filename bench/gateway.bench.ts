@@ -13,9 +13,8 @@ import { runInNewContext } from "node:vm";
 import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
 import { SyncGateway } from "@lakesync/gateway";
 import { encodeSyncPush, encodeSyncResponse, PROTO_CONTENT_TYPE } from "@lakesync/proto";
+import { DEV_JWT_SECRET, devToken } from "@lakesync/server";
 import autocannon from "autocannon";
-import { DEV_JWT_SECRET } from "../apps/gateway-server/src/config.js";
-import { devToken } from "../apps/gateway-server/src/dev-mode.js";
 import { type BenchRow, table } from "./harness.js";
 
 setFlagsFromString("--expose-gc");

@@ -20,6 +20,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   catalogue: ["core", "adapter", "parquet"],
   compactor: ["core", "proto", "adapter", "parquet", "catalogue"],
   analyst: ["core", "proto", "adapter", "parquet", "catalogue"],
+  server: ["core", "proto", "adapter", "parquet", "gateway", "catalogue", "compactor"],
   lakesync: [
     "core",
     "proto",
@@ -30,12 +31,13 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     "catalogue",
     "compactor",
     "analyst",
+    "server",
   ],
 };
 
 const root = resolve(import.meta.dirname, "..");
 const IMPORT =
-  /(?:import|export)[^'"`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+  /(?:import|export)[^'"`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm;
 
 function files(dir: string): string[] {
   const out: string[] = [];
@@ -78,7 +80,7 @@ for (const pkg of Object.keys(ALLOWED)) {
     const text = readFileSync(file, "utf8");
     const where = relative(root, file);
     for (const match of text.matchAll(IMPORT)) {
-      const specifier = match[1] ?? match[2] ?? "";
+      const specifier = match[1] ?? match[2] ?? match[3] ?? "";
       if (specifier.startsWith(".")) {
         const target = relative(root, resolve(join(file, ".."), specifier));
         if (!target.startsWith(`packages/${pkg}/`))
@@ -111,7 +113,7 @@ for (const file of [
 ]) {
   const text = readFileSync(file, "utf8");
   for (const match of text.matchAll(IMPORT)) {
-    const specifier = match[1] ?? match[2] ?? "";
+    const specifier = match[1] ?? match[2] ?? match[3] ?? "";
     if (!specifier.startsWith(".")) continue;
     const target = relative(root, resolve(join(file, ".."), specifier));
     if (target.startsWith("packages/"))

@@ -111,3 +111,80 @@ export async function sideBySide(
   await page.screenshot({ path: `test-results/e2e/${name}.png` });
   await page.close();
 }
+
+/** Another tab of the todo app for `user` in an existing context (same storage: same replica). */
+export async function openTab(
+  context: BrowserContext,
+  baseUrl: string,
+  user: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[${user} tab] page error: ${error.message}`));
+  await page.goto(`${baseUrl}/?user=${user}`);
+  await page.waitForSelector("body[data-ready='true']");
+  return page;
+}
+
+/** Waits until the page says it hosts the shared replica. */
+export async function expectLeader(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => document.body.dataset.role), { timeout: 20_000, interval: 100 })
+    .toBe("leader");
+}
+
+/** What the origin keeps in IndexedDB: database names and the keys of the replica stores. */
+export function storedReplicas(page: Page): Promise<{
+  databases: string[];
+  clientIds: string[];
+  snapshots: string[];
+}> {
+  return page.evaluate(async () => {
+    const keys = (db: string, store: string) =>
+      new Promise<string[]>((resolve) => {
+        const open = indexedDB.open(db);
+        open.onsuccess = () => {
+          const conn = open.result;
+          if (!conn.objectStoreNames.contains(store)) {
+            conn.close();
+            resolve([]);
+            return;
+          }
+          const request = conn.transaction(store).objectStore(store).getAllKeys();
+          request.onsuccess = () => {
+            conn.close();
+            resolve(request.result.map(String));
+          };
+        };
+        open.onerror = () => resolve([]);
+      });
+    const databases = (await indexedDB.databases()).map((d) => d.name ?? "").sort();
+    return {
+      databases,
+      clientIds: await keys("lakesync-replicas", "values"),
+      snapshots: await keys("lakesync-snapshots", "snapshots"),
+    };
+  });
+}
+
+/** The titles of the todos `owner` owns, in order (shared todos of other users left out). */
+export function titlesOf(page: Page, owner: string): Promise<string[]> {
+  return page.$$eval(
+    '[data-testid="todo-item"]',
+    (items, who) =>
+      items
+        .filter((item) => (item as HTMLElement).dataset.owner === who)
+        .map((item) => item.querySelector('[data-testid="todo-title"]')?.textContent ?? ""),
+    owner,
+  );
+}
+
+/** Waits until the page shows exactly these todos of `owner` (any order). */
+export async function expectTitlesOf(
+  page: Page,
+  owner: string,
+  expected: readonly string[],
+): Promise<void> {
+  await expect
+    .poll(async () => (await titlesOf(page, owner)).sort(), { timeout: 20_000, interval: 200 })
+    .toEqual([...expected].sort());
+}

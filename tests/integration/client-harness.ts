@@ -10,7 +10,7 @@ import {
   SyncTracker,
 } from "@lakesync/client";
 import { HLC, unwrapOrThrow } from "@lakesync/core";
-import { TODO_SCHEMA } from "../../apps/gateway-server/src/dev-mode.js";
+import { TODO_SCHEMA } from "@lakesync/server";
 
 /** Every client reads the same wall clock (monotonic in practice on one machine). */
 export const sharedWallClock = (): number => Date.now();

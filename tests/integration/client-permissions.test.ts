@@ -9,10 +9,9 @@ import { join } from "node:path";
 import { MemoryAdapter } from "@lakesync/adapter";
 import type { RefusalEvent } from "@lakesync/client";
 import { type LakeSyncError, type Result, unwrapOrThrow } from "@lakesync/core";
+import { loadConfig, type RunningServer, startServer } from "@lakesync/server";
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../apps/gateway-server/src/config.js";
-import { type RunningServer, startServer } from "../../apps/gateway-server/src/server.js";
 import { openApp, type TestApp, todo } from "./client-harness.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -8,11 +8,15 @@ import { join } from "node:path";
 import { IDBQueue, MemorySnapshotStore } from "@lakesync/client";
 import { deltaId, HLC, HLC_ZERO, type RowDelta, unwrapOrThrow } from "@lakesync/core";
 import { encodeSyncPush, PROTO_CONTENT_TYPE } from "@lakesync/proto";
+import {
+  DEV_JWT_SECRET,
+  devToken,
+  loadConfig,
+  type RunningServer,
+  startServer,
+} from "@lakesync/server";
 import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEV_JWT_SECRET, loadConfig } from "../../apps/gateway-server/src/config.js";
-import { devToken } from "../../apps/gateway-server/src/dev-mode.js";
-import { type RunningServer, startServer } from "../../apps/gateway-server/src/server.js";
 import { openApp, todo } from "./client-harness.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -3,15 +3,16 @@
  * LakeSync installs like any npm package: every package is built and packed with `npm pack`,
  * the tarballs are installed with `npm install --prefer-offline` into a fresh folder outside the
  * repository (so nothing resolves through the monorepo or its `@lakesync/source` condition),
- * and then a plain Node ESM program syncs two clients through the umbrella's subpaths, a Vite app
- * that imports `@lakesync/client` builds, and a strict TypeScript consumer (NodeNext, no
+ * and then a plain Node ESM program syncs two clients through the umbrella's subpaths,
+ * `npx lakesync serve` starts the gateway and answers `/health`, a Vite app that imports
+ * `@lakesync/client` builds, and a strict TypeScript consumer (NodeNext, no
  * `skipLibCheck`) compiles every entry point's types and every TypeScript example of the
  * packages' READMEs against what was installed. The steps' times are printed at the end.
  */
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -71,6 +72,8 @@ async function installedVersion(name: string): Promise<string> {
 let work = "";
 let consumer = "";
 let packed: PackedPackage[] = [];
+/** `npx lakesync serve`, killed after its test (and in `afterAll` if the test failed). */
+let served: ChildProcess | undefined;
 const timings: Record<string, number> = {};
 
 async function timed<T>(label: string, step: () => Promise<T> | T): Promise<T> {
@@ -117,6 +120,13 @@ beforeAll(async () => {
 }, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
+  // Whatever of `npx lakesync serve`'s process group is left (after a failed test).
+  if (served?.pid !== undefined)
+    try {
+      process.kill(-served.pid, "SIGKILL");
+    } catch {
+      // The group is gone: the test stopped it.
+    }
   console.log(`install-from-tarballs: timings (ms) ${JSON.stringify(timings)}`);
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -162,7 +172,51 @@ describe("LakeSync installed from its tarballs, outside the repository", () => {
     expect(result.loaded).toBe(specifiers.length);
   });
 
-  it.todo("`npx lakesync serve` starts and answers /health (waits for the lakesync command line)");
+  it("`npx lakesync serve` starts and answers /health, and stops cleanly on SIGTERM", async () => {
+    const data = join(work, "serve-data");
+    // `npx` runs the bin's `#!/usr/bin/env node`: the repository's Node 24 comes first on PATH.
+    const child = spawn(
+      "npx",
+      ["--no-install", "lakesync", "serve", "--port", "0", "--dev", "--data-dir", data],
+      {
+        cwd: consumer,
+        env: { ...cleanEnv(), PATH: `${dirname(NODE)}${delimiter}${process.env.PATH ?? ""}` },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
+    served = child;
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const url = await timed(
+      "serve",
+      () =>
+        new Promise<string>((resolve, reject) => {
+          child.stdout.on("data", (chunk: Buffer) => {
+            output += chunk.toString();
+            const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+            if (match?.[1]) resolve(match[1]);
+          });
+          child.stderr.on("data", (chunk: Buffer) => {
+            output += chunk.toString();
+          });
+          void exited.then((code) =>
+            reject(new Error(`lakesync serve exited with ${code}:\n${output}`)),
+          );
+        }),
+    );
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    // As Ctrl-C does, the whole process group: npx, the shell it runs the bin in, the server.
+    // npx itself ends by the signal; the output pipes close once the server has stopped too.
+    const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+    await closed;
+    expect(output).toContain("lakesync serve: SIGTERM received: flushing");
+    expect(output).toContain("lakesync serve: stopped");
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
 
   it("a Vite app that imports @lakesync/client builds", async () => {
     const vite = join(ROOT, "node_modules", "vite", "bin", "vite.js");

@@ -35,13 +35,10 @@ import {
   type RowState,
   unwrapOrThrow,
 } from "@lakesync/core";
+import { createFlushTarget, loadConfig, startLakeMaintenance, startServer } from "@lakesync/server";
+import { TestClient } from "@lakesync/server/testing";
 import "@lakesync/parquet/node";
 import { afterAll, describe, expect, it } from "vitest";
-import { TestClient } from "../../apps/gateway-server/src/__tests__/http-client.js";
-import { loadConfig } from "../../apps/gateway-server/src/config.js";
-import { createFlushTarget } from "../../apps/gateway-server/src/flush-target.js";
-import { startLakeMaintenance } from "../../apps/gateway-server/src/lake-maintenance.js";
-import { startServer } from "../../apps/gateway-server/src/server.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

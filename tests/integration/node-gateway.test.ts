@@ -33,14 +33,17 @@ import {
   type RowState,
   unwrapOrThrow,
 } from "@lakesync/core";
+import {
+  createFlushTarget,
+  loadConfig,
+  type RunningServer,
+  startServer,
+  TODO_SCHEMA,
+} from "@lakesync/server";
+import { TestClient } from "@lakesync/server/testing";
 import "@lakesync/parquet/node";
 import { Client as pgClient } from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { TestClient } from "../../apps/gateway-server/src/__tests__/http-client.js";
-import { loadConfig } from "../../apps/gateway-server/src/config.js";
-import { TODO_SCHEMA } from "../../apps/gateway-server/src/dev-mode.js";
-import { createFlushTarget } from "../../apps/gateway-server/src/flush-target.js";
-import { type RunningServer, startServer } from "../../apps/gateway-server/src/server.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

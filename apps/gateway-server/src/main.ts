@@ -1,14 +1,11 @@
 /**
  * @module main
- * `npm start`: runs the self-hosted gateway from the configuration in the environment.
+ * `npm start`: runs the self-hosted gateway (`@lakesync/server`) from the configuration in the
+ * environment, serving the built todo app.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "./config.js";
-import { TODO_GATEWAY } from "./dev-mode.js";
-import { createFlushTarget } from "./flush-target.js";
-import { startLakeMaintenance } from "./lake-maintenance.js";
-import { startServer } from "./server.js";
+import { loadConfig, startGateway, TODO_GATEWAY } from "@lakesync/server";
 
 const todoApp = fileURLToPath(new URL("../../examples/todo-app/dist", import.meta.url));
 const env = { ...process.env };
@@ -19,28 +16,18 @@ if (!config.ok) {
   console.error(`lakesync: ${config.error.message}`);
   process.exit(2);
 }
-const configured = await createFlushTarget(config.value);
-if (!configured.ok) {
-  console.error(`lakesync: ${configured.error.message}`);
-  process.exit(2);
-}
-const target = configured.value;
-const started = await startServer(config.value, {
-  target: target.target,
-  ...(target.lake ? { lake: target.lake } : {}),
-});
+const started = await startGateway(config.value);
 if (!started.ok) {
   console.error(`lakesync: ${started.error.message}`);
-  await target.close();
-  process.exit(1);
+  process.exit(started.error.code === "INVALID_CONFIG" ? 2 : 1);
 }
-const server = started.value;
-const maintenance = target.lake ? startLakeMaintenance(config.value, target.lake) : undefined;
+const gateway = started.value;
+const { server } = gateway;
 const lines = [
   `LakeSync gateway listening on ${server.url}`,
-  `  data: ${config.value.dataDir} (write-ahead log); flushes to ${target.description}`,
+  `  data: ${config.value.dataDir} (write-ahead log); flushes to ${gateway.target.description}`,
 ];
-if (maintenance)
+if (gateway.maintenance)
   lines.push("  lake: compaction and maintenance on (LAKESYNC_COMPACTION=off stops them)");
 if (config.value.staticDir) lines.push(`  todo app: open ${server.url}/ in two browser tabs`);
 if (config.value.devSecret) {
@@ -57,9 +44,7 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`lakesync: ${signal} received, flushing and stopping`);
-  await maintenance?.stop();
-  const closed = await server.close();
-  await target.close();
+  const closed = await gateway.close();
   if (!closed.ok)
     console.error(`lakesync: final flush failed (kept in the log): ${closed.error.message}`);
   process.exit(0);

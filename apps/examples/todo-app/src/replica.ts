@@ -1,19 +1,20 @@
 /**
  * @module replica
- * This tab's local database, outbox and sync loop for one user.
+ * The user's replica, shared by every tab of this browser: the first tab starts a worker that
+ * opens it and syncs; every tab reads and writes through it (and the next tab takes over when
+ * the leader closes).
  */
 import {
   HttpTransport,
-  IDBQueue,
-  IDBSnapshotStore,
-  LocalDB,
-  registerSchema,
-  SyncCoordinator,
-  SyncTracker,
+  openReplicaEngine,
+  type ReplicaEngine,
+  replicaClientId,
+  replicaName,
+  SharedReplica,
 } from "@lakesync/client";
-import { HLC, type TableSchema, unwrapOrThrow } from "@lakesync/core";
+import type { LakeSyncError, Result, TableSchema } from "@lakesync/core";
 import wasmUrl from "sql.js/dist/sql-wasm.wasm?url";
-import { devToken, tabClientId } from "./session.js";
+import { devToken } from "./session.js";
 
 /** The todo table, as the gateway's development mode declares it. */
 export const TODOS: TableSchema = {
@@ -31,33 +32,43 @@ export const TODOS: TableSchema = {
 /** Everything the view needs. */
 export interface Replica {
   readonly user: string;
-  readonly clientId: string;
-  readonly db: LocalDB;
-  readonly tracker: SyncTracker;
-  readonly sync: SyncCoordinator;
-  readonly queue: IDBQueue;
+  readonly shared: SharedReplica;
 }
 
-/** Opens (or reopens, after a reload) this tab's replica for `user` and starts syncing. */
-export async function openReplica(user: string): Promise<Replica> {
-  const clientId = tabClientId(user);
-  const db = unwrapOrThrow(
-    await LocalDB.open({
-      name: `todos-${clientId}`,
-      snapshots: new IDBSnapshotStore("lakesync-todo-snapshots"),
-      sqlJs: { locateFile: () => wasmUrl },
+/** Opens the user's replica of the `todos` gateway (in the leader's worker). */
+export async function openTodoEngine(user: string): Promise<Result<ReplicaEngine, LakeSyncError>> {
+  const scope = { gateway: "todos", user };
+  const clientId = await replicaClientId(scope);
+  if (!clientId.ok) return clientId;
+  return openReplicaEngine({
+    clientId: clientId.value,
+    name: `todos-${replicaName(scope)}`,
+    schemas: [TODOS],
+    sqlJs: { locateFile: () => wasmUrl },
+    syncIntervalMs: 5_000,
+    transport: new HttpTransport({
+      baseUrl: location.origin,
+      gatewayId: "todos",
+      token: (refresh) => devToken(user, refresh),
     }),
-  );
-  unwrapOrThrow(registerSchema(db, TODOS));
-  const queue = unwrapOrThrow(await IDBQueue.open({ name: `lakesync-todo-outbox-${clientId}` }));
-  const clock = new HLC();
-  const tracker = new SyncTracker({ db, queue, clock, clientId });
-  unwrapOrThrow(await tracker.recover());
-  const transport = new HttpTransport({
-    baseUrl: location.origin,
-    gatewayId: "todos",
-    token: (refresh) => devToken(user, refresh),
   });
-  const sync = new SyncCoordinator({ db, queue, transport, clock, clientId, intervalMs: 5_000 });
-  return { user, clientId, db, tracker, sync, queue };
+}
+
+/** Joins (or, in the first tab, starts) the user's replica. */
+export function openReplica(user: string): Replica {
+  const scope = { gateway: "todos", user };
+  const inWorker = typeof Worker === "function";
+  const shared = SharedReplica.open({
+    name: replicaName(scope),
+    ...(inWorker
+      ? {
+          worker: () =>
+            new Worker(new URL("./replica-worker.ts", import.meta.url), {
+              type: "module",
+              name: user,
+            }),
+        }
+      : { open: () => openTodoEngine(user) }),
+  });
+  return { user, shared };
 }

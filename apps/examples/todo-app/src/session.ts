@@ -1,49 +1,57 @@
 /**
  * @module session
- * Who is using this tab: the chosen user, their development token, and this tab's client id.
+ * Who is signed in and their token, kept in IndexedDB (never in web storage).
  */
+import { IDBKeyValueStore } from "@lakesync/client";
 
-const USER_KEY = "lakesync-todo:user";
+const settings = new IDBKeyValueStore("lakesync-todo");
+const USER_KEY = "user";
 
 /** The users the development server hands tokens to. */
 export const USERS = ["alice", "bob", "carol"] as const;
 
+const VALID_USER = /^[a-z0-9_-]{1,32}$/i;
+
 /** The user picked last (per browser), defaulting to alice; `?user=` in the URL wins. */
-export function currentUser(): string {
+export async function currentUser(): Promise<string> {
   const fromUrl = new URLSearchParams(location.search).get("user");
-  if (fromUrl && /^[a-z0-9_-]{1,32}$/i.test(fromUrl)) return fromUrl;
-  return localStorage.getItem(USER_KEY) ?? "alice";
+  if (fromUrl && VALID_USER.test(fromUrl)) return fromUrl;
+  const stored = await settings.get(USER_KEY);
+  return stored.ok && stored.value && VALID_USER.test(stored.value) ? stored.value : "alice";
 }
 
 /** Remembers the user for the next load. */
-export function rememberUser(user: string): void {
-  localStorage.setItem(USER_KEY, user);
+export async function rememberUser(user: string): Promise<void> {
+  await settings.set(USER_KEY, user);
+}
+
+/** Why the app has no token, in words that say what to do. */
+export class NoTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoTokenError";
+  }
 }
 
 /**
- * This tab's client id for a user. It lives in sessionStorage, so a reload keeps it (and with it
- * the tab's local database and outbox) while a new tab is a new replica.
- */
-export function tabClientId(user: string): string {
-  const key = `lakesync-todo:client:${user}`;
-  const existing = sessionStorage.getItem(key);
-  if (existing) return existing;
-  const id = `${user}-${crypto.randomUUID().slice(0, 8)}`;
-  sessionStorage.setItem(key, id);
-  return id;
-}
-
-/**
- * A token for the user from the development server, cached in localStorage so the app keeps
- * working offline; `refresh` forces a new one (after a 401).
+ * A token for the user from the development server, cached in IndexedDB so the app keeps working
+ * offline; `refresh` forces a new one (after a 401). A server in production mode hands out no
+ * development tokens: that is a `NoTokenError` saying so.
  */
 export async function devToken(user: string, refresh: boolean): Promise<string> {
-  const key = `lakesync-todo:token:${user}`;
-  const cached = localStorage.getItem(key);
-  if (cached && !refresh) return cached;
+  const key = `token:${user}`;
+  const cached = await settings.get(key);
+  if (cached.ok && cached.value && !refresh) return cached.value;
   const response = await fetch(`/dev/token?sub=${encodeURIComponent(user)}`);
-  if (!response.ok) throw new Error(`no development token (HTTP ${response.status})`);
+  if (response.status === 404)
+    throw new NoTokenError(
+      "This server runs in production mode and hands out no development tokens, so your changes stay on this device. Sign in through your app's token provider, or start the server with `npm start` to try the demo.",
+    );
+  if (!response.ok)
+    throw new NoTokenError(
+      `The server refused a token (HTTP ${response.status}); try again later.`,
+    );
   const { token } = (await response.json()) as { token: string };
-  localStorage.setItem(key, token);
+  await settings.set(key, token);
   return token;
 }

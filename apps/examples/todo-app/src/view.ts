@@ -1,9 +1,10 @@
 /**
  * @module view
- * Rendering the list and wiring the controls to the tracker.
+ * Rendering the list and wiring the controls to the shared replica.
  */
 import type { SyncStatusEvent } from "@lakesync/client";
 import type { Replica } from "./replica.js";
+import { describeStatus } from "./status-words.js";
 
 /** A todo row as SQLite returns it (booleans are 0/1). */
 interface TodoRow {
@@ -21,26 +22,45 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return element as T;
 };
 
+/** The text a row shows: its title, or a placeholder when it has none (never an empty line). */
+function titleOf(row: TodoRow): { text: string; untitled: boolean } {
+  const title = typeof row.title === "string" ? row.title.trim() : "";
+  return title ? { text: title, untitled: false } : { text: "Untitled todo", untitled: true };
+}
+
 /** Renders the todos of a replica and keeps the page in step with it. */
 export function mountView(replica: Replica): () => void {
-  const { db, tracker, sync, user } = replica;
+  const { shared, user } = replica;
   const list = $<HTMLUListElement>("todo-list");
   const empty = $<HTMLParagraphElement>("empty");
   const counts = $<HTMLSpanElement>("counts");
   const form = $<HTMLFormElement>("new-todo");
   const title = $<HTMLInputElement>("new-title");
-  const shared = $<HTMLInputElement>("new-shared");
+  const shareBox = $<HTMLInputElement>("new-shared");
   const status = $<HTMLDivElement>("sync-status");
   const label = status.querySelector<HTMLSpanElement>(".label");
   const outbox = status.querySelector<HTMLSpanElement>(".outbox");
+  const notice = $<HTMLParagraphElement>("notice");
+  const problem = $<HTMLParagraphElement>("problem");
   let editing: string | undefined;
-  /** Logs a failed write, and starts a sync cycle so the change leaves the outbox at once. */
-  const report = (action: string, result: { ok: boolean; error?: { message: string } }) => {
-    if (!result.ok) console.error(`${action} failed: ${result.error?.message ?? "unknown error"}`);
-    void sync.syncNow();
-  };
   let latest: readonly TodoRow[] = [];
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
+  const say = (text: string, detail = "") => {
+    notice.textContent = text;
+    notice.title = detail;
+    notice.hidden = false;
+    if (noticeTimer) clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => {
+      notice.hidden = true;
+    }, 8_000);
+  };
+  /** Says when a write failed, and starts a sync cycle so the change leaves the outbox at once. */
+  const report = (action: string, result: { ok: boolean; error?: { message: string } }) => {
+    if (!result.ok)
+      say(`Could not ${action} the todo: ${result.error?.message ?? "unknown error"}.`);
+    void shared.syncNow();
+  };
   const now = () => new Date().toISOString();
 
   const render = (rows: readonly TodoRow[]) => {
@@ -53,6 +73,7 @@ export function mountView(replica: Replica): () => void {
   };
 
   const item = (row: TodoRow): HTMLLIElement => {
+    const shown = titleOf(row);
     const li = document.createElement("li");
     li.className = `item${row.completed ? " done" : ""}`;
     li.dataset.testid = "todo-item";
@@ -63,18 +84,20 @@ export function mountView(replica: Replica): () => void {
     check.type = "checkbox";
     check.checked = Boolean(row.completed);
     check.dataset.testid = "todo-toggle";
-    check.setAttribute("aria-label", `complete ${row.title ?? ""}`);
+    check.setAttribute("aria-label", `complete ${shown.text}`);
     check.onchange = async () =>
       report(
-        "toggle",
-        await tracker.update("todos", row.id, { completed: check.checked, updated_at: now() }),
+        "update",
+        await shared.update("todos", row.id, { completed: check.checked, updated_at: now() }),
       );
 
     const text = document.createElement("span");
-    text.className = "title";
+    text.className = `title${shown.untitled ? " untitled" : ""}`;
     text.dataset.testid = "todo-title";
-    text.textContent = row.title ?? "";
-    text.title = "Double-click to edit";
+    text.textContent = shown.text;
+    text.title = shown.untitled
+      ? "This todo has no title: double-click to give it one"
+      : "Double-click to edit";
     text.ondblclick = () => startEdit(li, text, row);
 
     const badge = document.createElement("button");
@@ -88,7 +111,7 @@ export function mountView(replica: Replica): () => void {
     badge.onclick = async () =>
       report(
         "share",
-        await tracker.update("todos", row.id, { private: !row.private, updated_at: now() }),
+        await shared.update("todos", row.id, { private: !row.private, updated_at: now() }),
       );
 
     const meta = document.createElement("span");
@@ -99,9 +122,9 @@ export function mountView(replica: Replica): () => void {
     remove.type = "button";
     remove.className = "icon";
     remove.dataset.testid = "todo-delete";
-    remove.setAttribute("aria-label", `delete ${row.title ?? ""}`);
+    remove.setAttribute("aria-label", `delete ${shown.text}`);
     remove.textContent = "×";
-    remove.onclick = async () => report("delete", await tracker.delete("todos", row.id));
+    remove.onclick = async () => report("delete", await shared.delete("todos", row.id));
 
     li.append(check, text, meta, badge, remove);
     return li;
@@ -120,7 +143,7 @@ export function mountView(replica: Replica): () => void {
       editing = undefined;
       const value = input.value.trim();
       if (save && value && value !== row.title)
-        report("edit", await tracker.update("todos", row.id, { title: value, updated_at: now() }));
+        report("edit", await shared.update("todos", row.id, { title: value, updated_at: now() }));
       render(latest);
     };
     input.onkeydown = (event) => {
@@ -138,72 +161,79 @@ export function mountView(replica: Replica): () => void {
     const value = title.value.trim();
     if (!value) return;
     const stamp = now();
-    const result = await tracker.insert("todos", {
+    const result = await shared.insert("todos", {
       id: crypto.randomUUID(),
       title: value,
       completed: false,
       created_at: stamp,
       updated_at: stamp,
       owner: user,
-      private: !shared.checked,
+      private: !shareBox.checked,
     });
     report("add", result);
-    if (result.ok) title.value = "";
+    if (result.ok) {
+      title.value = "";
+      shareBox.checked = false;
+    }
   };
 
   $<HTMLButtonElement>("clear-completed").onclick = async () => {
     for (const row of latest.filter((r) => r.completed))
-      report("clear", await tracker.delete("todos", row.id));
-    void sync.syncNow();
+      report("clear", await shared.delete("todos", row.id));
   };
 
+  let lastStatus: SyncStatusEvent = { status: "idle", outboxDepth: 0 };
   const showStatus = (event: SyncStatusEvent) => {
-    const offline = !navigator.onLine ? "offline" : event.status;
-    status.dataset.status = offline;
-    if (label) label.textContent = offline;
+    lastStatus = event;
+    const shown = !navigator.onLine ? "offline" : event.status;
+    status.dataset.status = shown;
+    if (label) label.textContent = shown;
     if (outbox && event.outboxDepth >= 0) {
       outbox.textContent = String(event.outboxDepth);
       outbox.classList.toggle("pending", event.outboxDepth > 0);
       status.dataset.outbox = String(event.outboxDepth);
     }
-    if (event.error) status.title = event.error.message;
+    const words = describeStatus(event, navigator.onLine);
+    status.title = words.tooltip;
+    problem.textContent = words.notice ?? "";
+    problem.hidden = words.notice === undefined;
+    document.body.dataset.role = shared.isLeader ? "leader" : "follower";
+    if (shared.clientId) document.body.dataset.clientId = shared.clientId;
   };
 
-  const stopWatch = db.watch<TodoRow>(
+  const stopWatch = shared.watch<TodoRow>(
     "SELECT id, title, completed, created_at, owner, private FROM todos ORDER BY created_at, id",
     undefined,
     render,
   );
-  const stopStatus = sync.onStatus(showStatus);
+  const stopStatus = shared.onStatus(showStatus);
+  if (shared.status) showStatus(shared.status);
   // Changes the gateway refused: the rows are already back to its version; say what happened.
-  const notice = $<HTMLParagraphElement>("notice");
-  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-  const stopRefused = sync.onRefused((event) => {
+  const stopRefused = shared.onRefused((event) => {
     const count = event.refused.length;
-    notice.textContent = `${count === 1 ? "A change was" : `${count} changes were`} not allowed and undone: only a todo's owner may delete it, make it private or give it away.`;
-    notice.title = event.refused.map((r) => r.message).join("\n");
-    notice.hidden = false;
-    if (noticeTimer) clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => {
-      notice.hidden = true;
-    }, 8_000);
+    say(
+      `${count === 1 ? "A change was" : `${count} changes were`} not allowed and undone: only a todo's owner may delete it, make it private or give it away.`,
+      event.refused.map((r) => r.message).join("\n"),
+    );
   });
   const refreshDepth = async () => {
-    const depth = await replica.queue.depth();
-    if (depth.ok)
-      showStatus({
-        status: (status.dataset.status as SyncStatusEvent["status"]) ?? "idle",
-        outboxDepth: depth.value,
-      });
+    const depth = await shared.outboxDepth();
+    if (depth.ok) showStatus({ ...lastStatus, outboxDepth: depth.value });
   };
   const interval = setInterval(() => void refreshDepth(), 1_000);
-  const goneOffline = () => void refreshDepth();
-  addEventListener("offline", goneOffline);
+  // The replica may live in a worker, which hears no page events: pass "online" on.
+  const connectivity = () => {
+    if (navigator.onLine) void shared.syncNow();
+    void refreshDepth();
+  };
+  addEventListener("offline", connectivity);
+  addEventListener("online", connectivity);
   return () => {
     stopWatch();
     stopStatus();
     stopRefused();
     clearInterval(interval);
-    removeEventListener("offline", goneOffline);
+    removeEventListener("offline", connectivity);
+    removeEventListener("online", connectivity);
   };
 }

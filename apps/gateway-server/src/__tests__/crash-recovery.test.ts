@@ -6,9 +6,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { FileSystemAdapter } from "@lakesync/adapter/node";
 import { createLakeLocation, openSqlCatalogue, readLakeTable } from "@lakesync/catalogue/node";
 import { unwrapOrThrow } from "@lakesync/core";
+import { TestClient, todoInsert as todo } from "@lakesync/server/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { TestClient } from "./http-client.js";
-import { todo } from "./todo-delta.js";
 
 const main = fileURLToPath(new URL("../main.ts", import.meta.url));
 const children: ChildProcess[] = [];

@@ -26,7 +26,11 @@ export interface LocalDBOptions {
   readonly snapshots?: SnapshotStore;
   /** Passed to sql.js, e.g. `locateFile` to serve `sql-wasm.wasm` from your own origin. */
   readonly sqlJs?: SqlJsConfig;
-  /** Delay before a change is written to the snapshot store (ms). Defaults to 250. */
+  /**
+   * Delay before a change is written to the snapshot store (ms). Defaults to 250; a database
+   * whose last snapshot took longer to write waits twice that long, so snapshots of a large
+   * database never take more than a third of the time.
+   */
   readonly persistDebounceMs?: number;
 }
 
@@ -65,10 +69,12 @@ export class LocalDB {
   readonly #statements: StatementCache;
   readonly #schemas = new Map<string, TableSchema>();
   readonly #rollbackListeners = new Set<() => void>();
+  readonly #changeListeners = new Set<(tables: ReadonlySet<string>) => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #depth = 0;
   #closed = false;
   #saving: Promise<Result<void, LocalDBError>> = Promise.resolve(Ok(undefined));
+  #lastSaveMs = 0;
 
   private constructor(name: string, db: Database, snapshots: SnapshotStore, debounceMs: number) {
     this.name = name;
@@ -160,6 +166,16 @@ export class LocalDB {
   onRollback(listener: () => void): () => void {
     this.#rollbackListeners.add(listener);
     return () => this.#rollbackListeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with the (lower-cased) names of the tables a committed write changed, after
+   * the local watchers ran: how a replica shared by several tabs tells the others what to re-read.
+   * Returns a function that stops calling it.
+   */
+  onChange(listener: (tables: ReadonlySet<string>) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
   }
 
   /**
@@ -269,9 +285,14 @@ export class LocalDB {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#closed) return this.#saving;
+    const started = Date.now();
     const bytes = this.#db.export();
     // Chained so snapshots land in order even when saves overlap.
-    this.#saving = this.#saving.then(() => this.#snapshots.save(this.name, bytes));
+    this.#saving = this.#saving.then(async () => {
+      const saved = await this.#snapshots.save(this.name, bytes);
+      this.#lastSaveMs = Date.now() - started;
+      return saved;
+    });
     return this.#saving;
   }
 
@@ -287,6 +308,7 @@ export class LocalDB {
     this.#closed = true;
     this.#watchers.clear();
     this.#rollbackListeners.clear();
+    this.#changeListeners.clear();
     this.#statements.clear();
     this.#db.close();
   }
@@ -313,8 +335,10 @@ export class LocalDB {
         }
       }
     }
+    for (const listener of this.#changeListeners) listener(changed);
     if (this.#timer === undefined && !this.#closed) {
-      this.#timer = setTimeout(() => void this.persist(), this.#debounceMs);
+      const delay = Math.max(this.#debounceMs, 2 * this.#lastSaveMs);
+      this.#timer = setTimeout(() => void this.persist(), delay);
     }
   }
 

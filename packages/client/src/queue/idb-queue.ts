@@ -172,6 +172,24 @@ export class IDBQueue implements SyncQueue {
     }));
   }
 
+  releaseClaims(): Promise<Result<number, LakeSyncError>> {
+    return this.#run("releaseClaims", async () => {
+      const tx = this.#db.transaction(STORE, "readwrite");
+      let released = 0;
+      let cursor = await tx.store.openCursor();
+      while (cursor) {
+        const entry = cursor.value as StoredEntry;
+        if (entry.status === "sending") {
+          await cursor.update({ ...entry, status: "pending", leaseUntil: 0 });
+          released++;
+        }
+        cursor = await cursor.continue();
+      }
+      await tx.done;
+      return released;
+    });
+  }
+
   depth(): Promise<Result<number, LakeSyncError>> {
     return this.#run("depth", () => this.#db.count(STORE));
   }

@@ -96,6 +96,16 @@ export class MemoryQueue implements SyncQueue {
     return Ok(undefined);
   }
 
+  async releaseClaims(): Promise<Result<number, LakeSyncError>> {
+    let released = 0;
+    for (const entry of this.#entries.values()) {
+      if (entry.status !== "sending") continue;
+      this.#entries.set(entry.id, { ...entry, status: "pending", leaseUntil: 0 });
+      released++;
+    }
+    return Ok(released);
+  }
+
   async depth(): Promise<Result<number, LakeSyncError>> {
     return Ok(this.#entries.size);
   }

@@ -58,6 +58,13 @@ export interface SyncQueue {
   ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
   /** Returns entries to pending after a failed send, counting the retry and delaying the next. */
   nack(ids: readonly string[], retryAfterMs?: number): Promise<Result<void, LakeSyncError>>;
+  /**
+   * Returns every `sending` entry to `pending` at once, without counting a retry. Only for a
+   * sender that knows no other sender is alive (it holds the replica's lock): the claims of a
+   * tab that closed mid-push would otherwise wait out their lease.
+   * Returns how many entries were released.
+   */
+  releaseClaims(): Promise<Result<number, LakeSyncError>>;
   /** The number of entries not yet acknowledged. */
   depth(): Promise<Result<number, LakeSyncError>>;
   /** Removes every entry. */

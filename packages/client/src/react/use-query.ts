@@ -1,11 +1,12 @@
 /**
  * @module react/use-query
- * A React hook over `LocalDB.watch`: components re-render when the tables they read change.
+ * A React hook over live queries (`LocalDB.watch`, or `SharedReplica.watch` in a tab that shares
+ * its replica): components re-render when the tables they read change, in every tab.
  */
 
 import { useEffect, useState } from "react";
 import type { BindParams } from "sql.js";
-import type { LocalDB, SqlRow } from "../db/local-db.js";
+import { LocalDB, type SqlRow } from "../db/local-db.js";
 import type { LocalDBError } from "../errors.js";
 
 /** What {@link useQuery} returns. */
@@ -15,25 +16,35 @@ export interface QueryState<T> {
   readonly error: LocalDBError | undefined;
 }
 
+/** Anything that keeps a query's answer fresh: a `LocalDB` or a `SharedReplica`. */
+export interface LiveQuerySource {
+  watch<T extends object>(
+    sql: string,
+    params: BindParams | undefined,
+    callback: (rows: T[]) => void,
+  ): () => void;
+}
+
 function run<T extends object>(
-  db: LocalDB | null | undefined,
+  db: LiveQuerySource | null | undefined,
   sql: string,
   params: BindParams | undefined,
 ): QueryState<T> {
-  if (!db) return { rows: [], error: undefined };
+  // A LocalDB answers at once; a shared replica answers after a message to the host tab.
+  if (!(db instanceof LocalDB)) return { rows: [], error: undefined };
   const result = db.query<T>(sql, params);
   return result.ok ? { rows: result.value, error: undefined } : { rows: [], error: result.error };
 }
 
 /**
- * Runs `sql` against a {@link LocalDB} and re-runs it whenever a table it reads changes, through
- * a local write or a sync. Pass `null` while the database is still opening.
+ * Runs `sql` against a {@link LocalDB} or a shared replica and re-runs it whenever a table it
+ * reads changes, through a write in any tab or a sync. Pass `null` while it is still opening.
  *
  * @example
  * const { rows } = useQuery<Todo>(db, "SELECT * FROM todos WHERE completed = ?", [0]);
  */
 export function useQuery<T extends object = SqlRow>(
-  db: LocalDB | null | undefined,
+  db: LiveQuerySource | null | undefined,
   sql: string,
   params?: BindParams,
 ): QueryState<T> {

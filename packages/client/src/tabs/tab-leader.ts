@@ -1,78 +1,75 @@
 /**
  * @module tabs/tab-leader
- * Choosing one tab of an origin to sync, and telling the others when data changed.
+ * Choosing the one tab of an origin that owns a shared replica, and handing the role to another
+ * tab when it closes or crashes.
  */
+
+/** The part of the Web Locks API the election needs (`navigator.locks`, or a fake in tests). */
+export interface LockManagerLike {
+  request(name: string, callback: (lock: unknown) => Promise<void>): Promise<unknown>;
+}
 
 /** Options for {@link electTabLeader}. */
 export interface TabLeaderOptions {
-  /** Lock and channel name; one per app and user. Defaults to `lakesync`. */
-  readonly name?: string;
-  /** Called when this tab becomes the leader (it stays leader until it closes or resigns). */
+  /** The lock name; one per shared replica. */
+  readonly name: string;
+  /** Called once when this tab becomes the leader (it stays leader until it closes or resigns). */
   readonly onLeader: () => void;
-  /** Called in every other tab when the leader announces a change. */
-  readonly onRemoteChange?: () => void;
+  /**
+   * The lock manager; defaults to `navigator.locks`. `null` (or a runtime without Web Locks)
+   * makes this tab lead at once: the caller then assumes it is alone.
+   */
+  readonly locks?: LockManagerLike | null | undefined;
 }
 
 /** This tab's membership in the election. */
 export interface TabLeadership {
   /** True while this tab holds the lock. */
   readonly isLeader: () => boolean;
-  /** Tells the other tabs that synced data changed (they re-read or re-pull). */
-  announceChange(): void;
-  /** Leaves the election, releasing leadership if held. */
+  /** Leaves the election, releasing leadership if held (a waiting request never leads). */
   resign(): void;
 }
 
-interface LockManagerLike {
-  request(name: string, callback: () => Promise<void>): Promise<void>;
+/** The runtime's Web Locks, if it has them. */
+export function webLocks(): LockManagerLike | undefined {
+  return (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
 }
 
 /**
- * Joins the election for `name` using the Web Locks API: the first tab to ask holds an exclusive
- * lock and leads; when it closes (or resigns) the browser hands the lock to the next tab, so
- * exactly one tab syncs at a time. Without Web Locks (old browsers, some test runtimes) every
- * tab leads, which is safe because outbox claims are atomic and pushes are idempotent.
- * Changes are announced over a BroadcastChannel of the same name.
+ * Joins the election for `name` with an exclusive Web Lock: the first tab to ask holds it and
+ * leads; the others wait in the browser's queue. When the leader closes, crashes or resigns the
+ * browser releases the lock and hands it to the next waiting tab at once, so there is never more
+ * than one leader and a new one follows within the time it takes to grant a lock.
  */
 export function electTabLeader(options: TabLeaderOptions): TabLeadership {
-  const name = `lakesync:${options.name ?? "lakesync"}`;
   let leader = false;
-  let release: (() => void) | undefined;
   let resigned = false;
-  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(name) : undefined;
-  if (channel && options.onRemoteChange) {
-    const onChange = options.onRemoteChange;
-    channel.onmessage = (event: MessageEvent) => {
-      if (event.data === "changed") onChange();
-    };
-  }
-
-  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-  if (locks) {
-    void locks.request(name, () => {
-      if (resigned) return Promise.resolve();
-      leader = true;
-      options.onLeader();
-      return new Promise<void>((resolve) => {
-        release = () => {
-          leader = false;
-          resolve();
-        };
-      });
-    });
-  } else {
+  let release: (() => void) | undefined;
+  const locks = options.locks === undefined ? webLocks() : options.locks;
+  const lead = () => {
     leader = true;
     options.onLeader();
+  };
+  if (locks) {
+    void locks
+      .request(options.name, () => {
+        if (resigned) return Promise.resolve();
+        lead();
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      })
+      .catch(() => undefined);
+  } else {
+    lead();
   }
-
   return {
     isLeader: () => leader,
-    announceChange: () => channel?.postMessage("changed"),
     resign: () => {
       resigned = true;
-      release?.();
       leader = false;
-      channel?.close();
+      release?.();
+      release = undefined;
     },
   };
 }

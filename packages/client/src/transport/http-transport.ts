@@ -184,12 +184,15 @@ export class HttpTransport implements SyncTransport {
       token = await this.#o.token(refresh);
     } catch (cause) {
       return Err(
-        new TransportError("the token provider failed", {
-          cause,
-          retryable: true,
-          code: "TOKEN_UNAVAILABLE",
-          status: 401,
-        }),
+        new TransportError(
+          `the token provider failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          {
+            cause,
+            retryable: true,
+            code: "TOKEN_UNAVAILABLE",
+            status: 401,
+          },
+        ),
       );
     }
     const controller = new AbortController();

@@ -98,6 +98,17 @@ export function queueConformance(
       expect(ids(unwrapOrThrow(await queue.claim({ max: 1 })))).toEqual([delta(1).deltaId]);
     });
 
+    it("releaseClaims hands a dead sender's claims out again at once, without a retry", async () => {
+      const { queue } = await setup();
+      unwrapOrThrow(await queue.push([delta(1), delta(2)]));
+      unwrapOrThrow(await queue.claim({ max: 1 }));
+      expect(unwrapOrThrow(await queue.releaseClaims())).toBe(1);
+      const again = unwrapOrThrow(await queue.claim({ max: 5 }));
+      expect(ids(again)).toEqual([delta(1).deltaId, delta(2).deltaId]);
+      expect(again.map((e) => e.retries)).toEqual([0, 0]);
+      expect(unwrapOrThrow(await queue.depth())).toBe(2);
+    });
+
     it("markSending claims exactly the given entries", async () => {
       const { queue } = await setup();
       unwrapOrThrow(await queue.push([delta(1), delta(2)]));

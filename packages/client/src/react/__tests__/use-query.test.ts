@@ -6,7 +6,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LocalDB } from "../../db/local-db.js";
 import { applyDeltas } from "../../db/row-store.js";
 import { registerSchema } from "../../db/schema-registry.js";
+import { MemorySnapshotStore } from "../../db/snapshot-store.js";
 import { MemoryQueue } from "../../queue/memory-queue.js";
+import { openReplicaEngine } from "../../replica/replica-engine.js";
+import { SharedReplica } from "../../replica/shared-replica.js";
+import { FakeGateway } from "../../sync/__tests__/fake-gateway.js";
+import { eventually } from "../../tabs/__tests__/support/fake-tabs.js";
+import { localChannels } from "../../tabs/channel.js";
 import { SyncTracker } from "../../tracker/sync-tracker.js";
 import { useQuery } from "../use-query.js";
 
@@ -69,5 +75,50 @@ describe("useQuery", () => {
     }
     view.rerender(createElement(Broken));
     expect(screen.getByRole("alert").textContent).toBe("failed");
+  });
+
+  it("follows a replica shared between tabs: a write in another tab re-renders this one", async () => {
+    const channels = localChannels();
+    const open = () =>
+      openReplicaEngine({
+        clientId: "shared",
+        name: "react-shared",
+        transport: new FakeGateway().transport(),
+        schemas: [{ table: "todos", columns: [{ name: "title", type: "string" }] }],
+        snapshots: new MemorySnapshotStore(),
+        queue: new MemoryQueue(),
+      });
+    const leader = SharedReplica.open({
+      name: "react",
+      open,
+      channels,
+      locks: null,
+      autoSync: false,
+    });
+    const follower = SharedReplica.open({
+      name: "react",
+      open,
+      channels,
+      locks: { request: () => new Promise<never>(() => {}) },
+      autoSync: false,
+    });
+    function Shared() {
+      const { rows } = useQuery<Todo>(follower, "SELECT id, title FROM todos ORDER BY id");
+      return createElement(
+        "ul",
+        null,
+        ...rows.map((r) => createElement("li", { key: r.id }, r.title)),
+      );
+    }
+    render(createElement(Shared));
+    await act(async () => {
+      unwrapOrThrow(await leader.insert("todos", { id: "a", title: "from the other tab" }));
+    });
+    await eventually(() => screen.queryAllByRole("listitem").length === 1);
+    expect(screen.getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "from the other tab",
+    ]);
+    await follower.close();
+    await leader.close();
   });
 });

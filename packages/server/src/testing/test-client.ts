@@ -1,3 +1,8 @@
+/**
+ * @module testing/test-client
+ * A bare protobuf-over-HTTP client for tests (core and proto only): what a browser client sends,
+ * without the client package.
+ */
 import { HLC_ZERO, type HLCTimestamp, type RowDelta, unwrapOrThrow } from "@lakesync/core";
 import {
   decodeSyncResponse,
@@ -6,20 +11,26 @@ import {
   type SyncResponse,
 } from "@lakesync/proto";
 
-/** A bare protobuf-over-HTTP client for tests (core + proto only). */
+/**
+ * A bare protobuf-over-HTTP client for tests (core + proto only). Throws when a request fails
+ * (it is test code); `push` and `admin` return the response for the test to inspect.
+ */
 export class TestClient {
+  /** A client of gateway `gatewayId` at `url` with the bearer `token`. */
   constructor(
     readonly url: string,
     readonly token: string,
     readonly gatewayId = "todos",
   ) {}
 
+  /** A client with a development token for `sub` (the server must be in development mode). */
   static async forUser(url: string, sub: string, admin = false): Promise<TestClient> {
     const response = await fetch(`${url}/dev/token?sub=${sub}&admin=${admin ? 1 : 0}`);
     const { token } = (await response.json()) as { token: string };
     return new TestClient(url, token);
   }
 
+  /** Pushes `deltas` as `clientId`. */
   async push(clientId: string, deltas: readonly RowDelta[]): Promise<Response> {
     return fetch(`${this.url}/sync/${this.gatewayId}/push`, {
       method: "POST",
@@ -30,6 +41,7 @@ export class TestClient {
     });
   }
 
+  /** Pulls every page after `since`; returns the deltas and the last cursor. */
   async pullAll(
     since: HLCTimestamp = HLC_ZERO,
   ): Promise<{ deltas: RowDelta[]; cursor: HLCTimestamp }> {
@@ -53,6 +65,7 @@ export class TestClient {
     }
   }
 
+  /** POSTs `body` (JSON) to an admin `path` such as `/admin/flush/todos`. */
   async admin(path: string, body?: unknown): Promise<Response> {
     return fetch(`${this.url}${path}`, {
       method: "POST",

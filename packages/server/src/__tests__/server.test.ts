@@ -15,8 +15,8 @@ import { decodeSyncNotification } from "@lakesync/proto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server.js";
-import { TestClient } from "./http-client.js";
-import { todo } from "./todo-delta.js";
+import { TestClient } from "../testing/test-client.js";
+import { todoInsert as todo } from "../testing/todo-delta.js";
 
 class Lake implements LakeWriter {
   readonly objects = new Map<string, Uint8Array>();

@@ -1,9 +1,13 @@
+/**
+ * @module testing/todo-delta
+ * Deltas of the todo app's table (`TODO_SCHEMA`) for tests.
+ */
 import { deltaId, HLC, type HLCTimestamp, type RowDelta } from "@lakesync/core";
 
 const clock = new HLC();
 
 /** A todo INSERT stamped with a real clock. */
-export function todo(
+export function todoInsert(
   clientId: string,
   rowId: string,
   fields: { title: string; owner: string; private?: boolean; completed?: boolean },

@@ -61,11 +61,28 @@ export async function prepareTodoGateway(gateway: SyncGateway): Promise<void> {
   await gateway.setSyncRules(TODO_RULES);
 }
 
-/** A development token: HS256, 12 hours, valid for every gateway. */
-export function devToken(secret: string, subject: string, admin: boolean): Promise<string> {
-  return new SignJWT({ sub: subject, gw: "*", admin })
+/** How long a development token lives and which gateways it opens. */
+export interface DevTokenOptions {
+  /** Lifetime in seconds (default 12 hours). */
+  readonly expiresInSeconds?: number;
+  /** The `gw` claim: a gateway id, or `"*"` (the default) for every gateway. */
+  readonly gateway?: string;
+}
+
+/**
+ * A development token: HS256, valid for 12 hours and every gateway unless `options` say
+ * otherwise (`exp` is exactly `iat` plus the lifetime).
+ */
+export function devToken(
+  secret: string,
+  subject: string,
+  admin: boolean,
+  options: DevTokenOptions = {},
+): Promise<string> {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sub: subject, gw: options.gateway ?? "*", admin })
     .setProtectedHeader({ alg: "HS256" })
-    .setIssuedAt()
-    .setExpirationTime("12h")
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (options.expiresInSeconds ?? 12 * 3600))
     .sign(new TextEncoder().encode(secret));
 }

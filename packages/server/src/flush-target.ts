@@ -108,6 +108,48 @@ async function openCatalogue(
   }
 }
 
+/** The Iceberg lake of a configuration, opened: its catalogue and the location of its files. */
+export interface ServerLake {
+  readonly catalogue: Catalogue;
+  readonly location: LakeLocation;
+  /** e.g. `Iceberg tables in file:///data/lake (SQLite catalogue /data/catalogue.sqlite)`. */
+  readonly description: string;
+  /** Closes the catalogue. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Opens the Iceberg lake the configuration names, as the server flushes to it: the lake's files
+ * (local disk or S3) and its catalogue. The command line's `compact` and `expire` work on it.
+ * `Err(INVALID_CONFIG)` when the configuration flushes to no Iceberg lake (a database, delta
+ * files, `LAKESYNC_CATALOGUE=none`); the catalogue's errors.
+ */
+export async function openServerLake(
+  config: ServerConfig,
+): Promise<Result<ServerLake, LakeSyncError>> {
+  const store = lakeAdapter(config);
+  if (!store || config.flushFormat === "json" || config.catalogue.kind === "none")
+    return Err(
+      new LakeSyncError(
+        "INVALID_CONFIG",
+        `the configuration has no Iceberg lake (LAKESYNC_LAKE=${config.lake.kind}, LAKESYNC_FLUSH_FORMAT=${config.flushFormat}, LAKESYNC_CATALOGUE=${config.catalogue.kind})`,
+      ),
+    );
+  const location = createLakeLocation(store.warehouse, store.adapter);
+  if (!location.ok) return location;
+  const opened = await openCatalogue(config, store.adapter, store.warehouse);
+  if (!opened.ok) return opened;
+  if (!opened.value)
+    return Err(new LakeSyncError("INVALID_CONFIG", "the configuration names no catalogue"));
+  const { catalogue, name } = opened.value;
+  return Ok({
+    catalogue,
+    location: location.value,
+    description: `Iceberg tables in ${store.warehouse} (${name})`,
+    close: () => catalogue.close(),
+  });
+}
+
 /**
  * The target for the configuration: a database (`LAKESYNC_LAKE=postgres|mysql`); versioned JSON
  * files (`LAKESYNC_FLUSH_FORMAT=json`) or Parquet delta files (`LAKESYNC_CATALOGUE=none`) in the
@@ -138,23 +180,19 @@ export async function createFlushTarget(
       description: `${store.where} as ${config.flushFormat} delta files`,
       close: noop,
     });
-  const location = createLakeLocation(store.warehouse, store.adapter);
-  if (!location.ok) return location;
-  const opened = await openCatalogue(config, store.adapter, store.warehouse);
+  const opened = await openServerLake(config);
   if (!opened.ok) return opened;
-  if (!opened.value)
-    return Ok({ target: lakeFileTarget(store.adapter), description: store.where, close: noop });
-  const { catalogue, name } = opened.value;
+  const { catalogue, location, description, close } = opened.value;
   const namespace = config.namespace;
   return Ok({
     target: icebergFlushTarget({
       catalogue,
-      location: location.value,
+      location,
       buckets: config.icebergBuckets,
       ...(namespace === undefined ? {} : { namespace: [namespace] }),
     }),
-    description: `Iceberg tables in ${store.warehouse} (${name})`,
-    lake: { catalogue, location: location.value },
-    close: () => catalogue.close(),
+    description,
+    lake: { catalogue, location },
+    close,
   });
 }

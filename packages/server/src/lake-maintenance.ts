@@ -7,7 +7,12 @@
  * (`on`, the default, or `off`) and the variables {@link lakeCompactionConfig} reads.
  */
 import type { Catalogue, LakeLocation } from "@lakesync/catalogue";
-import { CompactionScheduler, DAY_MS } from "@lakesync/compactor";
+import {
+  CompactionScheduler,
+  DAY_MS,
+  type FileLister,
+  type MaintenanceOptions,
+} from "@lakesync/compactor";
 import { fileSystemLister } from "@lakesync/compactor/node";
 import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import type { ServerConfig } from "./config.js";
@@ -104,6 +109,28 @@ export function lakeCompactionConfig(
   return Ok(out);
 }
 
+/** The maintenance settings of {@link lakeMaintenanceOptions}. */
+export type LakeMaintenanceSettings = Pick<
+  MaintenanceOptions,
+  "snapshotMaxAgeMs" | "orphanMinAgeMs" | "historyRetentionMs"
+> & { readonly listFiles?: FileLister };
+
+/**
+ * What maintenance of the configuration's lake uses, whoever runs it (the server's scheduler,
+ * `lakesync expire`): the retention settings and, for a file-system lake, a listing that sees
+ * crashed writes' temporary files.
+ */
+export function lakeMaintenanceOptions(config: ServerConfig): LakeMaintenanceSettings {
+  const c = config.compaction ?? DEFAULT_LAKE_COMPACTION;
+  return {
+    snapshotMaxAgeMs: c.snapshotMaxAgeMs,
+    orphanMinAgeMs: c.orphanMinAgeMs,
+    historyRetentionMs: c.historyRetentionMs,
+    // The file-system lake hides crashed writes' temporary files from its own listing.
+    ...(config.lake.kind === "fs" ? { listFiles: fileSystemLister(config.lake.dir) } : {}),
+  };
+}
+
 /** A running scheduler and how to stop it. */
 export interface LakeMaintenance {
   readonly scheduler: CompactionScheduler;
@@ -135,13 +162,7 @@ export function startLakeMaintenance(
     targetFileBytes: c.targetFileBytes,
     memoryBudgetBytes: c.memoryBudgetBytes,
     maintenanceIntervalMs: c.maintenanceIntervalMs,
-    maintenance: {
-      snapshotMaxAgeMs: c.snapshotMaxAgeMs,
-      orphanMinAgeMs: c.orphanMinAgeMs,
-      historyRetentionMs: c.historyRetentionMs,
-      // The file-system lake hides crashed writes' temporary files from its own listing.
-      ...(config.lake.kind === "fs" ? { listFiles: fileSystemLister(config.lake.dir) } : {}),
-    },
+    maintenance: lakeMaintenanceOptions(config),
   });
   scheduler.start(c.intervalMs, (report) => {
     if (!report.ok) log(`lakesync: compaction: ${report.error.message}`);
