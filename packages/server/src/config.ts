@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import { validateGatewayId } from "@lakesync/gateway";
+import { type GatewayStoreOptions, gatewayStoreConfig } from "./gateway-store.js";
 import { type LakeCompactionConfig, lakeCompactionConfig } from "./lake-maintenance.js";
 
 /** Which backend flushed deltas land in. */
@@ -34,8 +35,10 @@ export type CatalogueConfig =
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
-  /** Where the write-ahead log (and the default file-system lake) live. */
+  /** Where each gateway's store (and the default file-system lake) live. */
   readonly dataDir: string;
+  /** How each gateway's SQLite store commits and how many row states it keeps in memory. */
+  readonly store: GatewayStoreOptions;
   readonly lake: LakeConfig;
   readonly flushFormat: "json" | "parquet";
   /** The Iceberg catalogue of the lake (SQLite in the data directory by default). */
@@ -103,7 +106,8 @@ function integer(
  * (a regular expression the whole id must match), `LAKESYNC_STATIC_DIR`, `LAKESYNC_CATALOGUE`
  * (sqlite|postgres|rest|none), `LAKESYNC_CATALOGUE_URL` (the SQLite file, the PostgreSQL URL or
  * the REST catalogue's base URI), `LAKESYNC_CATALOGUE_TOKEN`, `LAKESYNC_CATALOGUE_WAREHOUSE`,
- * `LAKESYNC_NAMESPACE`, `LAKESYNC_ICEBERG_BUCKETS`, `LAKESYNC_COMPACTION` (on|off) and the
+ * `LAKESYNC_NAMESPACE`, `LAKESYNC_ICEBERG_BUCKETS`, `LAKESYNC_DURABILITY` (full|normal),
+ * `LAKESYNC_ROW_CACHE` (row states in memory per gateway), `LAKESYNC_COMPACTION` (on|off) and the
  * compaction settings `lakeCompactionConfig` reads (`LAKESYNC_COMPACTION_*`, `LAKESYNC_*_MS`).
  */
 export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, LakeSyncError> {
@@ -203,6 +207,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
   if (!buckets.ok) return buckets;
   const compaction = lakeCompactionConfig(pick);
   if (!compaction.ok) return compaction;
+  const store = gatewayStoreConfig(pick);
+  if (!store.ok) return store;
   const namespace = pick("LAKESYNC_NAMESPACE", "namespace");
   if (namespace !== undefined && !validateGatewayId(namespace).ok)
     return fail("LAKESYNC_NAMESPACE must be 1-128 characters of A-Z a-z 0-9 _ . -");
@@ -242,6 +248,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, 
     host: pick("HOST", "host") ?? "127.0.0.1",
     port: port.value ?? 8787,
     dataDir,
+    store: store.value,
     lake,
     flushFormat: format,
     catalogue: catalogue.value,

@@ -1,9 +1,8 @@
 /**
  * @module gateway-registry
  * The gateways this server serves: configured ids (or a pattern) and those an admin created,
- * each opened on first use over its own write-ahead log.
+ * each opened on first use over its own SQLite store.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Err, LakeSyncError, Ok, type Result } from "@lakesync/core";
 import {
@@ -13,12 +12,14 @@ import {
   type SyncGatewayOptions,
   validateGatewayId,
 } from "@lakesync/gateway";
-import { WalGatewayStore } from "./wal-store.js";
+import { type GatewayStoreOptions, openGatewayStore, storeExists } from "./gateway-store.js";
 
 /** How the registry opens each gateway. */
 export interface RegistryOptions {
-  /** Each gateway's log lives in `{dataDir}/gateways/{id}/wal.log`. */
+  /** Each gateway's store lives in `{dataDir}/gateways/{id}/gateway.sqlite`. */
   readonly dataDir: string;
+  /** How stores are opened (durability, row cache); defaults `full` and 20,000 rows. */
+  readonly store?: GatewayStoreOptions;
   readonly target: FlushTargetSpec | undefined;
   readonly flushMaxBytes: number;
   readonly flushMaxAgeMs: number;
@@ -51,7 +52,7 @@ export class GatewayRegistry {
     this.#timer.unref();
   }
 
-  /** The gateway for an id, opening it (and replaying its log) on first use. */
+  /** The gateway for an id, opening it on first use. */
   get(id: string): Promise<Result<SyncGateway, LakeSyncError>> {
     const existing = this.#gateways.get(id);
     if (existing) return existing;
@@ -85,7 +86,7 @@ export class GatewayRegistry {
     return (
       (o.gatewayIds ?? []).includes(id) ||
       (o.gatewayPattern?.test(id) ?? false) ||
-      existsSync(join(o.dataDir, "gateways", id, "wal.log"))
+      storeExists(join(o.dataDir, "gateways", id))
     );
   }
 
@@ -101,9 +102,14 @@ export class GatewayRegistry {
   async #open(id: string): Promise<Result<SyncGateway, LakeSyncError>> {
     const o = this.#options;
     const log = o.log ?? ((message: string) => console.error(message));
+    const store = await openGatewayStore(
+      join(o.dataDir, "gateways", id),
+      o.store ?? { durability: "full", cacheRows: 20_000 },
+    );
+    if (!store.ok) return store;
     const opened = await SyncGateway.open({
       gatewayId: id,
-      store: new WalGatewayStore({ dir: join(o.dataDir, "gateways", id) }),
+      store: store.value,
       ...(o.target ? { target: o.target } : {}),
       autoFlush: { maxBytes: o.flushMaxBytes, maxAgeMs: o.flushMaxAgeMs },
       onFlushError: (table, error) => log(describeFlushFailure(id, table, error)),

@@ -62,6 +62,7 @@ export async function startServer(
   if (!verifier.ok) return verifier;
   const gateways = new GatewayRegistry({
     dataDir: config.dataDir,
+    store: config.store,
     target: options.target,
     flushMaxBytes: config.flushMaxBytes,
     flushMaxAgeMs: config.flushMaxAgeMs,

@@ -197,10 +197,8 @@ export class HttpTransport implements SyncTransport {
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
-    let bytes: Uint8Array;
-    try {
-      response = await doFetch(url, {
+    const attempt = async (): Promise<{ response: Response; bytes: Uint8Array }> => {
+      const response = await doFetch(url, {
         method: init.method,
         ...(init.body ? { body: init.body as Uint8Array<ArrayBuffer> } : {}),
         headers: {
@@ -210,7 +208,19 @@ export class HttpTransport implements SyncTransport {
         },
         signal: controller.signal,
       });
-      bytes = new Uint8Array(await response.arrayBuffer());
+      return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+    };
+    let answer: { response: Response; bytes: Uint8Array };
+    try {
+      try {
+        answer = await attempt();
+      } catch (cause) {
+        // A connection that died under a request (a gateway restarted, a proxy dropped an idle
+        // socket) gets one immediate second try on a fresh one: every request is idempotent
+        // (a re-pushed delta is applied once). A timeout does not.
+        if (controller.signal.aborted) throw cause;
+        answer = await attempt();
+      }
     } catch (cause) {
       const timedOut = controller.signal.aborted;
       return Err(
@@ -221,6 +231,7 @@ export class HttpTransport implements SyncTransport {
     } finally {
       clearTimeout(timer);
     }
+    const { response, bytes } = answer;
     if (!response.ok) return Err(httpError(response.status, bytes));
     return Ok({ bytes, headers: response.headers });
   }

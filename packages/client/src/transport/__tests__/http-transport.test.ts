@@ -132,6 +132,28 @@ describe("HttpTransport", () => {
     });
   });
 
+  it("a connection that dies under a request gets one immediate second try, not more", async () => {
+    const once = transport((_seen, n) => {
+      if (n === 1) throw new TypeError("fetch failed: other side closed");
+      return ok([delta]);
+    });
+    const page = unwrapOrThrow(
+      await once.http.pull({ clientId: "phone", sinceHlc: HLC_ZERO, maxDeltas: 1 }),
+    );
+    expect(page.deltas).toEqual([delta]);
+    expect(once.seen).toHaveLength(2);
+    const always = transport(() => {
+      throw new TypeError("fetch failed: connection refused");
+    });
+    const failed = await always.http.push({
+      clientId: "phone",
+      deltas: [delta],
+      lastSeenHlc: HLC_ZERO,
+    });
+    expect(!failed.ok && failed.error.message).toContain("network error");
+    expect(always.seen).toHaveLength(2);
+  });
+
   it("a request that never answers times out as a network-level failure", async () => {
     const hanging: typeof fetch = (_input, init) =>
       new Promise<Response>((_resolve, reject) => {
