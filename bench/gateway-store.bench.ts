@@ -140,7 +140,7 @@ async function child(): Promise<void> {
       name: "SQL store: checkpoint of every row, streamed",
       opsPerSec: checkpoint,
       unit: "rows",
-      note: `${plan.chunkCount} chunks of 16 MiB; planning ${(planned / 1000).toFixed(1)} s of ${((rows / checkpoint) * 1).toFixed(1)} s`,
+      note: `${plan.chunkCount} chunks of up to 4 MiB; planning ${(planned / 1000).toFixed(1)} s of ${((rows / checkpoint) * 1).toFixed(1)} s`,
     },
   );
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -31,6 +31,10 @@ export interface NodeSqliteOptions {
    * and commits faster.
    */
   readonly durability?: SqliteDurability;
+  /** SQLite's page cache (outside the JavaScript heap), in MiB. Defaults to 64. */
+  readonly cacheMiB?: number;
+  /** How much of the file is read through a memory map, in MiB. Defaults to 256. */
+  readonly mmapMiB?: number;
 }
 
 function loadSqlite(): NodeSqlite | undefined {
@@ -114,6 +118,9 @@ export function openNodeSqlite(
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(`PRAGMA synchronous = ${options.durability === "normal" ? "NORMAL" : "FULL"}`);
     db.exec("PRAGMA busy_timeout = 5000");
+    // Pages cached outside the JavaScript heap; memory-mapped reads of a large store.
+    db.exec(`PRAGMA cache_size = -${Math.round((options.cacheMiB ?? 64) * 1024)}`);
+    db.exec(`PRAGMA mmap_size = ${(options.mmapMiB ?? 256) * 1024 * 1024}`);
     return Ok(new NodeSqliteDriver(db));
   } catch (cause) {
     return Err(

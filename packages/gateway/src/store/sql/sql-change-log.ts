@@ -69,16 +69,22 @@ export class SqlChangeLog implements Log {
   }
 
   *after(after: HLCTimestamp): IterableIterator<LogEntry> {
-    const first = this.#tail[0];
-    if (first && after >= first.seq) {
+    const oldest = this.#tail[0];
+    if (oldest && after >= oldest.seq) {
       for (const entry of this.#tail) if (entry.seq > after) yield entry;
       return;
     }
-    let lastId = -1;
+    // The first batch holding a seq after `after` (seqs grow with ids), then batches by id: a
+    // range of the primary key, never a sort of every later batch.
+    const first = this.#sql.exec(
+      "SELECT id FROM lakesync_batches WHERE last_seq > ? ORDER BY last_seq LIMIT 1",
+      hlcBytes(after),
+    )[0];
+    if (!first) return;
+    let lastId = Number(first.id) - 1;
     for (;;) {
       const rows = this.#sql.exec(
-        "SELECT id, seqs, deltas, views FROM lakesync_batches WHERE last_seq > ? AND id > ? ORDER BY id LIMIT ?",
-        hlcBytes(after),
+        "SELECT id, seqs, deltas, views FROM lakesync_batches WHERE id > ? ORDER BY id LIMIT ?",
         lastId,
         BATCHES_PER_READ,
       );
