@@ -9,6 +9,7 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 const encoder = new TextEncoder();
+const scratch = new Uint8Array(768);
 
 function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
@@ -20,8 +21,13 @@ function mixK(k: number): number {
 
 /** Murmur3 x86 32-bit hash of `bytes` with seed 0, as a signed 32-bit integer (Java's `int`). */
 export function murmur3Hash32(bytes: Uint8Array): number {
+  return murmur3Range(bytes, bytes.length);
+}
+
+/** Murmur3 (x86, 32-bit, seed 0) of the first `length` bytes of `bytes`. */
+function murmur3Range(bytes: Uint8Array, length: number): number {
   let h = 0;
-  const blocks = bytes.length >>> 2;
+  const blocks = length >>> 2;
   for (let i = 0; i < blocks; i++) {
     const o = i << 2;
     const k =
@@ -34,7 +40,7 @@ export function murmur3Hash32(bytes: Uint8Array): number {
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
   const tail = blocks << 2;
-  const rest = bytes.length & 3;
+  const rest = length & 3;
   if (rest > 0) {
     let k = 0;
     if (rest === 3) k ^= (bytes[tail + 2] as number) << 16;
@@ -42,7 +48,7 @@ export function murmur3Hash32(bytes: Uint8Array): number {
     k ^= bytes[tail] as number;
     h ^= mixK(k);
   }
-  h ^= bytes.length;
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -53,6 +59,11 @@ export function murmur3Hash32(bytes: Uint8Array): number {
 
 /** The Iceberg hash of a string: Murmur3 of its UTF-8 bytes. */
 export function hashString(value: string): number {
+  // Short strings (row ids) are encoded into one reused buffer instead of a new array each.
+  if (value.length * 3 <= scratch.length) {
+    const { written } = encoder.encodeInto(value, scratch);
+    return murmur3Range(scratch, written);
+  }
   return murmur3Hash32(encoder.encode(value));
 }
 
@@ -81,6 +92,16 @@ export function bucketString(value: string, buckets: number): number {
  * not a bucket transform with a positive `N`.
  */
 export function bucketCount(transform: string): number | undefined {
+  if (bucketCounts.has(transform)) return bucketCounts.get(transform);
+  const n = parseBucketCount(transform);
+  if (bucketCounts.size < 256) bucketCounts.set(transform, n);
+  return n;
+}
+
+/** Parsed transforms: a spec has a few, asked about once per row. */
+const bucketCounts = new Map<string, number | undefined>();
+
+function parseBucketCount(transform: string): number | undefined {
   const match = /^bucket\[(\d+)\]$/.exec(transform);
   if (!match) return undefined;
   const n = Number(match[1]);

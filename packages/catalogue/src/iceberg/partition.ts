@@ -4,7 +4,7 @@
  * year, month and hour give `int`, day gives `date`, identity, truncate and void keep the source
  * type), computing a row's tuple, and a stable key to compare tuples by.
  */
-import { Err, Ok, type Result } from "@lakesync/core";
+import { Err, Ok, type Result, setOwn } from "@lakesync/core";
 import { CatalogueError } from "../errors.js";
 import { bucketCount, bucketOfHash, hashLong, hashString } from "./bucket-transform.js";
 import type { PartitionValue } from "./content-file.js";
@@ -154,24 +154,24 @@ export function partitionOf(
           `partition field "${field.field.name}": ${typeof source} value of "${field.sourceName}" does not suit ${field.field.transform}`,
         ),
       );
-    Object.defineProperty(tuple, field.field.name, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(tuple, field.field.name, value);
   }
   return Ok(tuple);
 }
 
 /** A string equal for equal partition tuples (bytes compared by content), for grouping. */
 export function partitionKey(partition: Readonly<Record<string, PartitionValue>>): string {
+  const keys = Object.keys(partition);
+  const only = keys.length === 1 ? keys[0] : undefined;
+  if (only !== undefined) {
+    // The common case (one bucket field), without sorting or copying: the same string.
+    const v = partition[only] ?? null;
+    if (!(v instanceof Uint8Array)) return JSON.stringify([[only, v]]);
+  }
   return JSON.stringify(
-    Object.keys(partition)
-      .sort()
-      .map((k) => {
-        const v = partition[k] ?? null;
-        return [k, v instanceof Uint8Array ? { bytes: [...v] } : v];
-      }),
+    keys.sort().map((k) => {
+      const v = partition[k] ?? null;
+      return [k, v instanceof Uint8Array ? { bytes: [...v] } : v];
+    }),
   );
 }

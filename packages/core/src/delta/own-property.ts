@@ -8,10 +8,15 @@
  * such as `__proto__` cannot change the object's prototype.
  */
 export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  // `__proto__` is the only key of Object.prototype whose assignment does not create an own
+  // property (it is a setter); every other key is assigned plainly, which keeps `target` a fast
+  // object (defining each property made it a slow, dictionary-mode one).
+  if (key !== "__proto__") target[key] = value;
+  else
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
 }
