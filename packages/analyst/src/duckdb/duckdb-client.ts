@@ -31,6 +31,7 @@ import { listLakeTables } from "../lake/lake-tables.js";
 import { chooseSnapshot, hasExpired, type SnapshotChoice } from "../lake/snapshot-choice.js";
 import { DEFAULT_CACHE_DIR, type FileResolver, fileResolver } from "./file-resolver.js";
 import { normaliseValue, type QueryResult, type QueryRow, toArrow } from "./query-result.js";
+import { dropOtherKind } from "./replace-relation.js";
 import { writeRowTable } from "./row-table.js";
 import { quoteIdent } from "./sql-text.js";
 import { snapshotSelect } from "./table-view.js";
@@ -170,7 +171,7 @@ export class DuckDBClient {
     const select = snapshotSelect(plan.value, schema, (uri) => paths.value.get(uri) ?? uri);
     if (!select.ok) return select;
     try {
-      await this.#connection.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+      await dropOtherKind(this.#connection, name, "VIEW");
       await this.#connection.run(`CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${select.value}`);
     } catch (cause) {
       return Err(queryError(cause, `cannot register the view of "${name}"`));

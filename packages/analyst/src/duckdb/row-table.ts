@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type ColumnType, Err, Ok, type Result, type Row, type TableSchema } from "@lakesync/core";
 import { AnalystError, messageOf } from "../errors.js";
+import { dropOtherKind } from "./replace-relation.js";
 import { quoteIdent } from "./sql-text.js";
 
 const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
@@ -33,7 +34,7 @@ export async function writeRowTable(
     ...columns.map((c) => `${quoteIdent(c.name)} ${SQL_TYPES[c.type]}`),
   ];
   try {
-    await connection.run(`DROP VIEW IF EXISTS ${quoteIdent(name)}`);
+    await dropOtherKind(connection, name, "TABLE");
     await connection.run(`CREATE OR REPLACE TABLE ${quoteIdent(name)} (${ddl.join(", ")})`);
     const appender = await connection.createAppender(name);
     for (const [rowId, row] of rows) {

@@ -8,13 +8,18 @@
  * idempotent).
  */
 import {
+  type Catalogue,
+  currentSnapshot,
   GATEWAY_ID_PROPERTY,
   LOG_RANGE_PROPERTY,
+  lakeTables,
+  type Namespace,
   type Snapshot,
   snapshotById,
   type TableMetadata,
 } from "@lakesync/catalogue";
-import { HLC_ZERO, type HLCTimestamp } from "@lakesync/core";
+import { HLC_ZERO, type HLCTimestamp, type LakeSyncError, Ok, type Result } from "@lakesync/core";
+import { listLakeTables } from "../lake/lake-tables.js";
 
 /**
  * The highest flushed sequence number of gateway `gatewayId` in `snapshot`'s ancestry of the
@@ -41,4 +46,27 @@ export function flushedThrough(
     at = parent === undefined || parent === null ? undefined : snapshotById(metadata, parent);
   }
   return through === 0n ? HLC_ZERO : (through as HLCTimestamp);
+}
+
+/**
+ * The highest sequence number of gateway `gatewayId`'s log that any synced table of
+ * `namespace` holds in its current snapshot: every entry the gateway trimmed from its log after
+ * a flush is at or below it (when all its tables flush to this lake). `Err`: the catalogue's.
+ */
+export async function namespaceFlushedThrough(
+  catalogue: Catalogue,
+  namespace: Namespace,
+  gatewayId: string,
+): Promise<Result<HLCTimestamp, LakeSyncError>> {
+  const tables = await listLakeTables(catalogue, namespace);
+  if (!tables.ok) return tables;
+  let through: HLCTimestamp = HLC_ZERO;
+  for (const table of tables.value) {
+    const loaded = await catalogue.loadTable(lakeTables(namespace, table).main);
+    if (!loaded.ok) return loaded;
+    const metadata = loaded.value.metadata;
+    const max = flushedThrough(metadata, currentSnapshot(metadata), gatewayId);
+    if (max > through) through = max;
+  }
+  return Ok(through);
 }

@@ -52,6 +52,7 @@ export function httpSource(options: HttpSourceOptions): PendingDeltaSource {
   };
   return {
     gatewayId: options.gatewayId,
+    rawLog: true,
     checkComplete: async () => Ok(undefined),
     async pull(since: HLCTimestamp, max: number) {
       const answer = await get(`/admin/log/${id}?since=${since}&max=${max}`);

@@ -53,6 +53,7 @@ export function inProcessSource(
     const readLog = gateway.readLog.bind(gateway);
     return {
       gatewayId: gateway.gatewayId,
+      rawLog: true,
       checkComplete: async () => Ok(undefined),
       pull: async (since, max) => readLog(since, max),
     };

@@ -26,6 +26,12 @@ export interface PendingDeltaSource {
    * would silently miss rows.
    */
   checkComplete(): Promise<Result<void, LakeSyncError>>;
+  /**
+   * True when pulls read the gateway's raw log, whose cursors expire only when flushed entries
+   * are trimmed (never on a change of sync rules): a union read may then resume from the log's
+   * horizon when other tables' flushes trimmed it past the table's last flush.
+   */
+  readonly rawLog?: boolean;
   /** The entries after `since`, at most `max` per page (0 for the gateway's default). */
   pull(since: HLCTimestamp, max: number): Promise<Result<PullPage, LakeSyncError>>;
 }

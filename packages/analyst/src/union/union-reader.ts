@@ -33,7 +33,8 @@ import {
 } from "@lakesync/core";
 import { AnalystError } from "../errors.js";
 import { schemaWithDeltas } from "./delta-schema.js";
-import { flushedThrough } from "./flushed-through.js";
+import { flushedThrough, namespaceFlushedThrough } from "./flushed-through.js";
+import { logHorizon } from "./log-horizon.js";
 import type { PendingDeltaSource } from "./pull-page.js";
 
 /** What a {@link UnionReader} reads. */
@@ -79,7 +80,8 @@ export class UnionReader {
    * The union of `table`. `Err`: `PULL_FILTERED` (the source's pulls are filtered by sync
    * rules), `GATEWAY_UNAVAILABLE`, the catalogue's and the lake readers' errors. A gateway that
    * trimmed its log past the lake snapshot just read (a flush landed meanwhile) is retried with
-   * the newer snapshot.
+   * the newer snapshot; one that trimmed only other tables' flushed entries past the table's last
+   * flush (or a table never flushed) is read from its log's horizon.
    */
   async read(table: string): Promise<Result<UnionTable, LakeSyncError>> {
     const complete = await this.#options.source.checkComplete();
@@ -127,7 +129,14 @@ export class UnionReader {
     } else if (loaded.error.code !== "NO_SUCH_TABLE" && loaded.error.code !== "NO_SUCH_NAMESPACE") {
       return loaded;
     }
-    const pending = await this.#pull(table, through, states);
+    const covered = async (horizon: HLCTimestamp) => {
+      const now = await catalogue.loadTable(lakeTables(namespace, table).main);
+      const id = now.ok ? currentSnapshot(now.value.metadata)?.["snapshot-id"] : undefined;
+      if (id !== lakeSnapshotId) return false;
+      const lake = await namespaceFlushedThrough(catalogue, namespace, source.gatewayId);
+      return lake.ok && lake.value >= horizon;
+    };
+    const pending = await this.#pull(table, through, states, covered);
     if (!pending.ok) return pending;
     schema = schemaWithDeltas(schema, pending.value.columns);
     const rows = new Map<string, Row>();
@@ -150,19 +159,36 @@ export class UnionReader {
     });
   }
 
-  /** Pulls every page after `since` and folds the deltas of `table` into `states`. */
+  /**
+   * Pulls every page after `since` and folds the deltas of `table` into `states`. When the
+   * gateway's log no longer reaches back to `since`, it trimmed flushed entries only (of other
+   * tables, since a flush of `table` would be in the snapshot read): when the lake still
+   * `covered` them (the snapshot read is current and holds the trimmed log), the pull starts
+   * from the log's horizon instead.
+   */
   async #pull(
     table: string,
     since: HLCTimestamp,
     states: Map<string, RowState>,
+    covered: (horizon: HLCTimestamp) => Promise<boolean>,
   ): Promise<
     Result<{ count: number; cursor: HLCTimestamp; columns: Map<string, unknown[]> }, LakeSyncError>
   > {
     const columns = new Map<string, unknown[]>();
     let cursor = since;
     let count = 0;
-    for (;;) {
-      const page = await this.#options.source.pull(cursor, this.#options.pageSize ?? 5000);
+    const { source } = this.#options;
+    for (let first = true; ; first = false) {
+      let page = await source.pull(cursor, this.#options.pageSize ?? 5000);
+      if (!page.ok && first && source.rawLog === true && page.error.code === "CURSOR_EXPIRED") {
+        const horizon = await logHorizon(source, cursor);
+        if (!horizon.ok) return horizon;
+        // Not covered: a flush of the table landed since the lake read (the caller reads the
+        // new snapshot), or the lake does not hold what the gateway trimmed (an Err stays).
+        if (!(await covered(horizon.value))) return page;
+        cursor = horizon.value;
+        page = await source.pull(cursor, this.#options.pageSize ?? 5000);
+      }
       if (!page.ok) return page;
       for (const delta of page.value.deltas) {
         if (delta.table !== table) continue;

@@ -195,6 +195,23 @@ describe("DuckDBClient", () => {
     await client.close();
   });
 
+  it("refresh registers every view again, over its earlier view or rows loaded in its place", async () => {
+    const client = await open();
+    const count = async () =>
+      unwrapOrThrow(await client.query("SELECT count(*) AS n FROM todos")).rows[0]?.n;
+    const live = await count();
+    unwrapOrThrow(await client.refresh());
+    expect(await count()).toBe(live);
+    const only = [["x", { title: "only" }]] as const;
+    unwrapOrThrow(await client.registerRows("todos", v2, only));
+    unwrapOrThrow(await client.registerRows("todos", v2, only));
+    expect(await count()).toBe(1);
+    unwrapOrThrow(await client.refresh());
+    expect(await count()).toBe(live);
+    expect(client.tables).toMatchObject([{ name: "todos", source: "lake" }]);
+    await client.close();
+  });
+
   it("a data file gone from the lake is MISSING_FILE", async () => {
     const other = await openTestLake();
     const gw = new MiniGateway("gw", other, schemas);

@@ -80,6 +80,36 @@ describe("UnionReader", () => {
     expect(read.ok ? undefined : read.error).toMatchObject({ code: "GATEWAY_UNAVAILABLE" });
   });
 
+  it("a table flushed long ago, or never, is read from the log's horizon when other tables' flushes trimmed the log past it", async () => {
+    const two = new MiniGateway(
+      "gw",
+      lake,
+      new Map([
+        ["todos", SCHEMA],
+        ["notes", { ...SCHEMA, table: "notes" }],
+      ]),
+    );
+    const title = (value: string) => [{ column: "title", value }];
+    two.apply(delta("INSERT", "todos", "a", "c", 1n << 40n, title("A")));
+    await two.flush("todos");
+    two.apply(delta("INSERT", "notes", "n", "c", 2n << 40n, title("N")));
+    await two.flush("notes");
+    two.apply(delta("INSERT", "notes", "m", "c", 3n << 40n, title("M")));
+    two.apply(delta("UPDATE", "todos", "a", "c", 4n << 40n, title("A2")));
+    // The gateway trims flushed entries only: here every one, so todos' last flush is behind.
+    two.horizon = two.log[1]?.seq ?? 0n;
+    const source = inProcessSource({
+      gatewayId: "gw",
+      handlePull: (pull) => two.handlePull(pull),
+      readLog: (since, max) => two.logPage(since, max),
+    });
+    const todos = unwrapOrThrow(await reader(source).read("todos"));
+    expect(Object.fromEntries(todos.rows)).toEqual({ a: { title: "A2" } });
+    two.apply(delta("INSERT", "extra", "x", "c", 5n << 40n, title("X")));
+    const extra = unwrapOrThrow(await reader(source).read("extra"));
+    expect(Object.fromEntries(extra.rows)).toEqual({ x: { title: "X" } });
+  });
+
   it("over HTTP: reads the raw log with the admin token, and says why a read failed", async () => {
     gw.apply(delta("INSERT", "todos", "a", "c", 1n << 40n, [{ column: "title", value: "A" }]));
     const calls: string[] = [];
