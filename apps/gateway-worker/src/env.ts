@@ -2,9 +2,10 @@
  * @module env
  * The Worker's bindings and variables (see wrangler.jsonc).
  */
+import type { CompactionVars } from "./alarm-compaction.js";
 
-/** Bindings of the Worker and its Durable Object. */
-export interface Env {
+/** Bindings of the Worker and its Durable Object (the compaction variables: `CompactionVars`). */
+export interface Env extends CompactionVars {
   readonly GATEWAY: DurableObjectNamespace;
   readonly LAKE: R2Bucket;
   /** HS256 secret (a Worker secret: `wrangler secret put JWT_SECRET`). */
@@ -32,4 +33,6 @@ export interface Env {
   readonly CATALOGUE_TOKEN?: string;
   /** Comma-separated origins allowed by CORS, or `*`. */
   readonly CORS_ORIGINS?: string;
+  /** `store` (the default) or `lake`: where new clients' checkpoints come from. */
+  readonly CHECKPOINTS?: string;
 }

@@ -11,6 +11,7 @@ import {
   createTokenVerifier,
   describeFlushFailure,
   SqlGatewayStore,
+  type Subscriber,
   SyncGateway,
   type TokenVerifier,
 } from "@lakesync/gateway";
@@ -18,9 +19,12 @@ import { initParquet } from "@lakesync/parquet";
 import { encodeSyncNotification } from "@lakesync/proto";
 import type { Hono } from "hono";
 import parquetWasm from "parquet-wasm/esm/parquet_wasm_bg.wasm";
+import { AlarmCompaction, alarmCompactionSettings, earliest } from "./alarm-compaction.js";
 import { durableObjectSql } from "./do-store.js";
 import type { Env } from "./env.js";
-import { workerFlushTarget } from "./flush-target.js";
+import { workerFlushTarget, workerLake } from "./flush-target.js";
+import { lakeCheckpointOptions } from "./lake-checkpoints.js";
+import { addLakeObjectRoute } from "./lake-object-route.js";
 import { gatewayAllowed, intVar } from "./vars.js";
 
 let parquetReady: Promise<Result<void, LakeSyncError>> | undefined;
@@ -37,6 +41,8 @@ export class SyncGatewayDO extends DurableObject<Env> {
   #gateway: Promise<Result<SyncGateway, LakeSyncError>> | undefined;
   #app: Hono | undefined;
   #verifier: Result<TokenVerifier, LakeSyncError>;
+  /** Compaction checks multiplexed on the alarm (set when the gateway opens, if configured). */
+  #compaction: AlarmCompaction | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -85,6 +91,16 @@ export class SyncGatewayDO extends DurableObject<Env> {
       if (!parquet.ok) return parquet;
       const target = workerFlushTarget(this.env);
       if (!target.ok) return target;
+      const lake = workerLake(this.env);
+      if (!lake.ok) return lake;
+      const settings = alarmCompactionSettings(this.env);
+      if (lake.value && settings)
+        this.#compaction = new AlarmCompaction({
+          settings,
+          lake: lake.value,
+          namespace: [gatewayId],
+          storage: this.ctx.storage,
+        });
       await this.ctx.storage.put(GATEWAY_ID_KEY, gatewayId);
       const opened = await SyncGateway.open({
         gatewayId,
@@ -101,15 +117,23 @@ export class SyncGatewayDO extends DurableObject<Env> {
         maxValueBytes: intVar(this.env.MAX_VALUE_BYTES, 1024 * 1024),
         onFlushError: (table, error) =>
           console.error(describeFlushFailure(gatewayId, table, error)),
+        ...lakeCheckpointOptions(this.env, lake.value),
       });
       if (!opened.ok) {
         this.#gateway = undefined;
         return opened;
       }
       const gateway = opened.value;
-      gateway.subscribe((notification) => {
-        const bytes = encodeSyncNotification(notification);
-        if (bytes.ok) for (const socket of this.ctx.getWebSockets()) socket.send(bytes.value);
+      gateway.subscribe((change) => {
+        // Each socket gets the change as its own claims let it through (they survive
+        // hibernation in its attachment); a socket without them only hears "changed".
+        for (const socket of this.ctx.getWebSockets()) {
+          const subscriber = subscriberOf(socket.deserializeAttachment());
+          const bytes = subscriber
+            ? change.encodeFor(subscriber)
+            : encodeSyncNotification({ serverHlc: change.serverHlc, tables: [], deltas: [] });
+          if (bytes.ok) socket.send(bytes.value);
+        }
         void this.#scheduleFlush(gateway);
       });
       return Ok(gateway);
@@ -117,8 +141,9 @@ export class SyncGatewayDO extends DurableObject<Env> {
     return this.#gateway;
   }
 
+  /** Sets the alarm for the next flush or compaction check (every write arms a check). */
   async #scheduleFlush(gateway: SyncGateway): Promise<void> {
-    const at = gateway.nextFlushAt();
+    const at = earliest(gateway.nextFlushAt(), await this.#compaction?.arm(Date.now()));
     if (at === undefined) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
@@ -137,9 +162,20 @@ export class SyncGatewayDO extends DurableObject<Env> {
       verifier,
       maxBodyBytes: intVar(this.env.MAX_BODY_BYTES, 8 * 1024 * 1024),
       ...(origins.length > 0 ? { corsOrigins: origins.includes("*") ? "*" : origins } : {}),
-      websocket: () => {
+      websocket: (c, _gateway, _principal, subscriber) => {
         const pair = new WebSocketPair();
         const [client, server] = [pair[0], pair[1]];
+        try {
+          server.serializeAttachment(subscriber);
+        } catch {
+          return c.json(
+            {
+              code: "INVALID_INPUT",
+              message: "the token's claims are too large to keep with a WebSocket (2 KiB)",
+            },
+            400,
+          );
+        }
         this.ctx.acceptWebSocket(server);
         return new Response(null, { status: 101, webSocket: client });
       },
@@ -162,6 +198,7 @@ export class SyncGatewayDO extends DurableObject<Env> {
         return c.json({ code: listed.error.code, message: listed.error.message }, 502);
       return c.json({ objects: listed.value.map((o) => ({ key: o.key, size: o.size })) });
     });
+    addLakeObjectRoute(this.#app, verifier, this.env.LAKE);
     return this.#app;
   }
 
@@ -178,7 +215,10 @@ export class SyncGatewayDO extends DurableObject<Env> {
     return this.#routes(verifier.value).fetch(request);
   }
 
-  /** Flushes when due; a failed flush (or one not yet due) sets the next alarm. */
+  /**
+   * Flushes when due, then runs the compaction check when due (a flush arms one); a failed flush,
+   * one not yet due, or a pending check sets the next alarm.
+   */
   override async alarm(): Promise<void> {
     const id = await this.ctx.storage.get<string>(GATEWAY_ID_KEY);
     if (!id) return;
@@ -187,8 +227,11 @@ export class SyncGatewayDO extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + 30_000);
       return;
     }
-    await gateway.value.tick();
-    const next = gateway.value.nextFlushAt();
+    const flushed = await gateway.value.tick();
+    const compaction = this.#compaction;
+    if (compaction && flushed.ok && flushed.value) await compaction.arm(Date.now());
+    const due = await compaction?.runIfDue(Date.now());
+    const next = earliest(gateway.value.nextFlushAt(), due);
     if (next !== undefined) await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 100));
   }
 
@@ -199,4 +242,15 @@ export class SyncGatewayDO extends DurableObject<Env> {
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
     socket.close(code === 1005 ? 1000 : code, "closing");
   }
+}
+
+/** The subscriber kept in a socket's attachment, or `undefined` if it holds none (or garbage). */
+function subscriberOf(attachment: unknown): Subscriber | undefined {
+  if (typeof attachment !== "object" || attachment === null) return undefined;
+  const { claims, clientId } = attachment as { claims?: unknown; clientId?: unknown };
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return undefined;
+  return {
+    claims: claims as Subscriber["claims"],
+    ...(typeof clientId === "string" ? { clientId } : {}),
+  };
 }

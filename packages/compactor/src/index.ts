@@ -24,6 +24,12 @@ export {
   lakeCheckpoint,
 } from "./checkpoint/lake-checkpoint.js";
 export {
+  type LakeCheckpointRequest,
+  type LakeCheckpointSourceOptions,
+  type LakeSourcedCheckpoint,
+  lakeCheckpointSource,
+} from "./checkpoint/lake-checkpoint-source.js";
+export {
   COMPACTED_FROM_PROPERTY,
   type CompactTableRequest,
   compactTable,

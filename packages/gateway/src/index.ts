@@ -8,6 +8,11 @@
 
 export type { FlushBuffer, FlushThresholds } from "./buffer/flush-buffer.js";
 export { type CheckpointPlan, DEFAULT_CHECKPOINT_BUDGET } from "./checkpoint/build-checkpoint.js";
+export type {
+  CheckpointSource,
+  CheckpointSourceRequest,
+  SourcedCheckpoint,
+} from "./checkpoint/checkpoint-source.js";
 export { describeFlushFailure } from "./flush/flush-failure.js";
 export { flushPath } from "./flush/flush-path.js";
 export type {
@@ -43,6 +48,11 @@ export { type ErrorBody, statusOf } from "./http/error-status.js";
 export { validateGatewayId } from "./http/gateway-id.js";
 export type { Log, LogPage } from "./log/log.js";
 export type { LogEntry, RowView } from "./log/log-entry.js";
+export {
+  DEFAULT_REALTIME_MAX_BYTES,
+  RealtimeChange,
+  type Subscriber,
+} from "./notify/realtime-change.js";
 export {
   allowAllWrites,
   type DeltaRefusal,

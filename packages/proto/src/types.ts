@@ -80,14 +80,33 @@ export interface CheckpointChunk {
   readonly snapshotHlc: HLCTimestamp;
 }
 
-/** Gateway to a subscribed client: something changed. */
+/**
+ * What a notification carries: `changed` only says that something changed (pull); `deltas`
+ * carries the subscriber's changes themselves (see {@link SyncNotification}).
+ */
+export type NotificationKind = "changed" | "deltas";
+
+/**
+ * Gateway to a subscribed client. Without `kind` (or with `changed`) something changed: pull.
+ * With `kind: "deltas"` it carries every change of the log after `sinceHlc` up to `serverHlc`
+ * as a pull from `sinceHlc` would deliver it to this subscriber (sync rules applied, rows that
+ * entered its view whole, rows that left it in `evicted`), except the subscriber's own writes:
+ * a client whose cursor is at least `sinceHlc` (and below `serverHlc`) applies `deltas`, then
+ * `evicted`, and moves its cursor to `serverHlc`; any other client pulls.
+ */
 export interface SyncNotification {
-  /** The gateway's clock when the notification was sent. */
+  /** The log cursor after the change: pull from here, or (kind `deltas`) the new cursor. */
   readonly serverHlc: HLCTimestamp;
   /** Tables with new deltas the subscriber may see. */
   readonly tables: readonly string[];
-  /** The new deltas when sent inline (already filtered by sync rules); empty means "pull". */
+  /** Kind `deltas`: the new deltas, already filtered by sync rules; otherwise empty. */
   readonly deltas: readonly RowDelta[];
+  /** Absent means `changed`. */
+  readonly kind?: NotificationKind;
+  /** Kind `deltas`: the log cursor the deltas follow on (exclusive). */
+  readonly sinceHlc?: HLCTimestamp;
+  /** Kind `deltas`: rows that left the subscriber's view, removed after `deltas`. */
+  readonly evicted?: readonly RowRef[];
 }
 
 /** Gateway to client: a request failed with a stable `code` (such as `CLOCK_DRIFT`). */

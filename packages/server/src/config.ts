@@ -108,7 +108,8 @@ function integer(
  * the REST catalogue's base URI), `LAKESYNC_CATALOGUE_TOKEN`, `LAKESYNC_CATALOGUE_WAREHOUSE`,
  * `LAKESYNC_NAMESPACE`, `LAKESYNC_ICEBERG_BUCKETS`, `LAKESYNC_DURABILITY` (full|normal),
  * `LAKESYNC_ROW_CACHE` (row states in memory per gateway), `LAKESYNC_COMPACTION` (on|off) and the
- * compaction settings `lakeCompactionConfig` reads (`LAKESYNC_COMPACTION_*`, `LAKESYNC_*_MS`).
+ * compaction settings `lakeCompactionConfig` reads (`LAKESYNC_COMPACTION_*`, `LAKESYNC_*_MS`,
+ * `LAKESYNC_CHECKPOINTS`: store|lake).
  */
 export function loadConfig(env: Env, cwd = process.cwd()): Result<ServerConfig, LakeSyncError> {
   let file: Record<string, unknown> = {};

@@ -39,6 +39,12 @@ export interface LakeCompactionConfig {
   readonly orphanMinAgeMs: number;
   /** `LAKESYNC_HISTORY_RETENTION_MS`: history kept as it was (default 30 days). */
   readonly historyRetentionMs: number;
+  /**
+   * `LAKESYNC_CHECKPOINTS`: where new clients' checkpoints come from: `store` (the default, each
+   * gateway's own rows) or `lake` (the compacted tables, then the gateway's log; see
+   * `lake-checkpoints`).
+   */
+  readonly checkpoints: "lake" | "store";
 }
 
 /** The defaults of {@link LakeCompactionConfig}. */
@@ -53,26 +59,31 @@ export const DEFAULT_LAKE_COMPACTION: LakeCompactionConfig = {
   snapshotMaxAgeMs: 5 * DAY_MS,
   orphanMinAgeMs: 3 * DAY_MS,
   historyRetentionMs: 30 * DAY_MS,
+  checkpoints: "store",
 };
 
 /** The numeric settings: field, variable, config-file key, smallest value. */
-const NUMBERS: readonly [Exclude<keyof LakeCompactionConfig, "enabled">, string, string, number][] =
+const NUMBERS: readonly [
+  Exclude<keyof LakeCompactionConfig, "enabled" | "checkpoints">,
+  string,
+  string,
+  number,
+][] = [
+  ["intervalMs", "LAKESYNC_COMPACTION_INTERVAL_MS", "compactionIntervalMs", 1_000],
+  ["smallFiles", "LAKESYNC_COMPACTION_SMALL_FILES", "compactionSmallFiles", 0],
+  ["deleteFiles", "LAKESYNC_COMPACTION_DELETE_FILES", "compactionDeleteFiles", 0],
+  ["targetFileBytes", "LAKESYNC_COMPACTION_TARGET_BYTES", "compactionTargetBytes", 1_024],
   [
-    ["intervalMs", "LAKESYNC_COMPACTION_INTERVAL_MS", "compactionIntervalMs", 1_000],
-    ["smallFiles", "LAKESYNC_COMPACTION_SMALL_FILES", "compactionSmallFiles", 0],
-    ["deleteFiles", "LAKESYNC_COMPACTION_DELETE_FILES", "compactionDeleteFiles", 0],
-    ["targetFileBytes", "LAKESYNC_COMPACTION_TARGET_BYTES", "compactionTargetBytes", 1_024],
-    [
-      "memoryBudgetBytes",
-      "LAKESYNC_COMPACTION_MEMORY_BYTES",
-      "compactionMemoryBytes",
-      4 * 1024 * 1024,
-    ],
-    ["maintenanceIntervalMs", "LAKESYNC_MAINTENANCE_INTERVAL_MS", "maintenanceIntervalMs", 1_000],
-    ["snapshotMaxAgeMs", "LAKESYNC_SNAPSHOT_MAX_AGE_MS", "snapshotMaxAgeMs", 0],
-    ["orphanMinAgeMs", "LAKESYNC_ORPHAN_MIN_AGE_MS", "orphanMinAgeMs", 0],
-    ["historyRetentionMs", "LAKESYNC_HISTORY_RETENTION_MS", "historyRetentionMs", 0],
-  ];
+    "memoryBudgetBytes",
+    "LAKESYNC_COMPACTION_MEMORY_BYTES",
+    "compactionMemoryBytes",
+    4 * 1024 * 1024,
+  ],
+  ["maintenanceIntervalMs", "LAKESYNC_MAINTENANCE_INTERVAL_MS", "maintenanceIntervalMs", 1_000],
+  ["snapshotMaxAgeMs", "LAKESYNC_SNAPSHOT_MAX_AGE_MS", "snapshotMaxAgeMs", 0],
+  ["orphanMinAgeMs", "LAKESYNC_ORPHAN_MIN_AGE_MS", "orphanMinAgeMs", 0],
+  ["historyRetentionMs", "LAKESYNC_HISTORY_RETENTION_MS", "historyRetentionMs", 0],
+];
 
 /**
  * Reads the compaction settings through `pick` (an environment variable, else a config-file
@@ -89,9 +100,18 @@ export function lakeCompactionConfig(
         `LAKESYNC_COMPACTION must be on or off, got ${JSON.stringify(mode)}`,
       ),
     );
+  const checkpoints = pick("LAKESYNC_CHECKPOINTS", "checkpoints") ?? "store";
+  if (checkpoints !== "lake" && checkpoints !== "store")
+    return Err(
+      new LakeSyncError(
+        "INVALID_CONFIG",
+        `LAKESYNC_CHECKPOINTS must be lake or store, got ${JSON.stringify(checkpoints)}`,
+      ),
+    );
   const out: { -readonly [K in keyof LakeCompactionConfig]: LakeCompactionConfig[K] } = {
     ...DEFAULT_LAKE_COMPACTION,
     enabled: mode === "on",
+    checkpoints,
   };
   for (const [field, envName, key, min] of NUMBERS) {
     const text = pick(envName, key);

@@ -16,7 +16,6 @@ import {
   type FlushTargetSpec,
   type SyncGatewayOptions,
 } from "@lakesync/gateway";
-import { encodeSyncNotification } from "@lakesync/proto";
 import { Hono } from "hono";
 import { WebSocketServer } from "ws";
 import type { ServerConfig } from "./config.js";
@@ -80,13 +79,16 @@ export async function startServer(
     ...(config.corsOrigins.length > 0
       ? { corsOrigins: config.corsOrigins.includes("*") ? "*" : config.corsOrigins }
       : {}),
-    websocket: (c, gateway) => {
+    websocket: (c, gateway, _principal, subscriber) => {
       let stop: (() => void) | undefined;
       const handler = upgradeWebSocket(() => ({
         onOpen(_event, ws) {
-          stop = gateway.subscribe((notification) => {
-            const bytes = encodeSyncNotification(notification);
-            if (bytes.ok && ws.readyState === 1) ws.send(bytes.value as Uint8Array<ArrayBuffer>);
+          // Each change as this subscriber's sync rules let it through (its own writes left
+          // out), or only "changed" when too large: the client pulls then.
+          stop = gateway.subscribe((change) => {
+            if (ws.readyState !== 1) return;
+            const bytes = change.encodeFor(subscriber);
+            if (bytes.ok) ws.send(bytes.value as Uint8Array<ArrayBuffer>);
           });
         },
         onClose() {

@@ -1,13 +1,15 @@
 /**
  * @module start-gateway
  * The whole self-hosted gateway from one configuration: the flush target it names, the HTTP
- * server, and compaction and maintenance of its Iceberg lake; and stopping all of it in order.
+ * server, compaction and maintenance of its Iceberg lake and (`LAKESYNC_CHECKPOINTS=lake`)
+ * checkpoints served from it; and stopping all of it in order.
  * `npm start` and `lakesync serve` both run this.
  */
 import type { LakeSyncError, Result } from "@lakesync/core";
 import { Err, Ok } from "@lakesync/core";
 import type { ServerConfig } from "./config.js";
 import { type ConfiguredTarget, createFlushTarget } from "./flush-target.js";
+import { lakeCheckpointOptions } from "./lake-checkpoints.js";
 import { type LakeMaintenance, startLakeMaintenance } from "./lake-maintenance.js";
 import { type RunningServer, type StartOptions, startServer } from "./server.js";
 
@@ -45,6 +47,14 @@ export async function startGateway(
   const target = configured.value;
   const started = await startServer(config, {
     ...options.server,
+    ...(target.lake
+      ? {
+          gatewayOptions: {
+            ...lakeCheckpointOptions(config, target.lake, options.log),
+            ...options.server?.gatewayOptions,
+          },
+        }
+      : {}),
     target: target.target,
     ...(target.lake ? { lake: target.lake } : {}),
   });

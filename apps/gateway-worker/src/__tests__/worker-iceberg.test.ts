@@ -1,58 +1,33 @@
 /**
  * The Worker commits its flushes as Iceberg snapshots through a REST catalogue: here LakeSync's
- * own REST server (the one the Node gateway serves under /iceberg) over a SQL catalogue, started
- * in the test process, as R2 Data Catalog would be in production.
+ * own REST server over a SQL catalogue, started in the test process (`rest-catalogue.ts`).
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
-import { FileSystemAdapter } from "@lakesync/adapter/node";
-import {
-  createIcebergRestApp,
-  openSqlCatalogue,
-  type SqlCatalogue,
-} from "@lakesync/catalogue/node";
 import { deltaId, HLC, HLC_ZERO, unwrapOrThrow } from "@lakesync/core";
 import { encodeSyncPush, PROTO_CONTENT_TYPE } from "@lakesync/proto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RestCatalogueServer, startRestCatalogue, WAREHOUSE } from "./rest-catalogue.js";
 import { type DevWorker, startWorker, token } from "./wrangler-dev.js";
 
-const WAREHOUSE = "s3://lakesync-lake";
 let dir: string;
 let worker: DevWorker;
-let catalogue: SqlCatalogue;
-let server: ReturnType<typeof serve>;
+let rest: RestCatalogueServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "lakesync-worker-iceberg-"));
-  // The catalogue writes table metadata on its own storage; the Worker writes the data files
-  // and manifests to R2. Both name them by the same warehouse URIs.
-  catalogue = unwrapOrThrow(
-    await openSqlCatalogue({
-      warehouse: WAREHOUSE,
-      adapter: new FileSystemAdapter({ root: join(dir, "catalogue-files") }),
-      sqlite: join(dir, "catalogue.sqlite"),
-    }),
-  );
-  const rest = unwrapOrThrow(createIcebergRestApp(catalogue, {}));
-  const port = await new Promise<number>((resolve) => {
-    server = serve({ fetch: rest.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
-      resolve(info.port),
-    );
-  });
+  rest = await startRestCatalogue(dir);
   worker = await startWorker(join(dir, "worker"), {
     GATEWAY_PATTERN: "gw-.*",
-    CATALOGUE_URI: `http://127.0.0.1:${port}`,
+    CATALOGUE_URI: rest.uri,
     CATALOGUE_WAREHOUSE: WAREHOUSE,
   });
 }, 90_000);
 
 afterAll(async () => {
   await worker?.stop();
-  await new Promise((resolve) => server?.close(resolve));
-  await catalogue?.close();
+  await rest?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -98,7 +73,7 @@ describe("the Worker with a REST catalogue", () => {
     });
     expect([flushed.status, await flushed.text()]).toEqual([200, expect.any(String)]);
     const table = unwrapOrThrow(
-      await catalogue.loadTable({ namespace: ["gw-iceberg"], name: "todos" }),
+      await rest.catalogue.loadTable({ namespace: ["gw-iceberg"], name: "todos" }),
     );
     const current = table.metadata.snapshots?.find(
       (s) => s["snapshot-id"] === table.metadata["current-snapshot-id"],

@@ -239,24 +239,37 @@ describe("the gateway Worker in workerd (wrangler dev, local Durable Objects and
     expect(garbage.status).toBe(400);
   });
 
-  it("notifies a connected WebSocket client after a push (hibernation API)", async () => {
+  it("sends each WebSocket subscriber its own share of a push (hibernation API, claims kept per socket)", async () => {
     await prepare("gw-ws");
-    const socket = new WebSocket(
-      `${worker.url.replace("http", "ws")}/sync/gw-ws/ws?token=${await token("alice")}`,
+    const subscribe = async (sub: string, client: string) => {
+      const query = new URLSearchParams({ token: await token(sub), client });
+      const socket = new WebSocket(`${worker.url.replace("http", "ws")}/sync/gw-ws/ws?${query}`);
+      socket.binaryType = "arraybuffer";
+      await new Promise((resolve, reject) => {
+        socket.onopen = resolve;
+        socket.onerror = reject;
+      });
+      const message = new Promise<ArrayBuffer>((resolve) => {
+        socket.onmessage = (event) => resolve(event.data as ArrayBuffer);
+      });
+      return { socket, message };
+    };
+    const laptop = await subscribe("alice", "alice-laptop");
+    const phone = await subscribe("alice", "alice-phone");
+    const bob = await subscribe("bob", "bob-phone");
+    const w1 = todo("alice-phone", "w1", "alice");
+    await push("gw-ws", "alice", [w1]);
+    const decode = async (m: Promise<ArrayBuffer>) =>
+      unwrapOrThrow(decodeSyncNotification(new Uint8Array(await m)));
+    const [forLaptop, forPhone, forBob] = await Promise.all(
+      [laptop, phone, bob].map((s) => decode(s.message)),
     );
-    socket.binaryType = "arraybuffer";
-    await new Promise((resolve, reject) => {
-      socket.onopen = resolve;
-      socket.onerror = reject;
-    });
-    const message = new Promise<ArrayBuffer>((resolve) => {
-      socket.onmessage = (event) => resolve(event.data as ArrayBuffer);
-    });
-    await push("gw-ws", "alice", [todo("alice-phone", "w1", "alice")]);
-    expect(unwrapOrThrow(decodeSyncNotification(new Uint8Array(await message))).tables).toEqual([
-      "todos",
-    ]);
-    socket.close();
+    expect(forLaptop).toMatchObject({ kind: "deltas", tables: ["todos"], deltas: [w1] });
+    // The writer gets no echo of its own delta; bob may not read alice's row at all.
+    expect(forPhone).toMatchObject({ kind: "deltas", deltas: [] });
+    expect(forBob).toMatchObject({ kind: "deltas", tables: [], deltas: [] });
+    expect(forBob?.serverHlc).toBe(forLaptop?.serverHlc);
+    for (const s of [laptop, phone, bob]) s.socket.close();
   });
 
   it("flushes Parquet to R2 from an alarm, at deltas/{date}/{gateway}/{min}-{max}.parquet", async () => {

@@ -11,10 +11,11 @@ import {
   parseHLC,
   type Result,
 } from "@lakesync/core";
+import type { SyncNotification } from "@lakesync/proto";
 import type { LocalDB } from "../db/local-db.js";
-import { applyDeltas, evictRow } from "../db/row-store.js";
 import type { SyncQueue } from "../queue/sync-queue.js";
 import type { SyncTransport } from "../transport/sync-transport.js";
+import { applyNotification, applyRemoteChanges } from "./apply-remote.js";
 import { type BackoffOptions, backoffDelay } from "./backoff.js";
 import { CURSOR_KEY, type InitialSyncProgress, initialSync } from "./initial-sync.js";
 import { listenToPage } from "./page-events.js";
@@ -25,6 +26,9 @@ import { SchemaSynchroniser } from "./schema-synchroniser.js";
 export type { InitialSyncProgress } from "./initial-sync.js";
 export type { RefusalEvent } from "./push-outbox.js";
 export type { Scheduler } from "./scheduler.js";
+
+/** Realtime messages kept during a cycle; beyond them, the next cycle pulls instead. */
+const MAX_WAITING = 64;
 
 /** Where the coordinator is. */
 export type SyncStatus = "idle" | "syncing" | "synced" | "offline" | "error";
@@ -79,6 +83,8 @@ export class SyncCoordinator {
   readonly #refusals = new Set<(event: RefusalEvent) => void>();
   readonly #schemas: SchemaSynchroniser;
   #schemasDirty = true;
+  /** Realtime messages that arrived during a cycle, applied after it. */
+  readonly #realtime: SyncNotification[] = [];
 
   constructor(options: SyncCoordinatorOptions) {
     this.#o = {
@@ -138,6 +144,8 @@ export class SyncCoordinator {
     }
     this.#running = this.#cycle().finally(() => {
       this.#running = undefined;
+      const waiting = this.#realtime.splice(0);
+      if (!waiting.every((n) => this.#applyRealtime(n))) this.#again = true;
       if (this.#again) {
         this.#again = false;
         void this.syncNow();
@@ -146,11 +154,20 @@ export class SyncCoordinator {
     return this.#running;
   }
 
-  /** Starts automatic sync: now, on the interval, on realtime notifications and when online. */
+  /**
+   * Starts automatic sync: now, on the interval, on realtime messages and when online. A
+   * realtime message that carries deltas following on the cursor is applied at once (after the
+   * cycle under way, if any); any other starts a cycle.
+   */
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    this.#unsubscribe = this.#o.transport.subscribe?.(() => void this.syncNow());
+    this.#unsubscribe = this.#o.transport.subscribe?.(
+      (notification) => this.#received(notification),
+      {
+        clientId: this.#o.clientId,
+      },
+    );
     this.#removeListeners = listenToPage(() => void this.syncNow());
     void this.syncNow();
   }
@@ -237,25 +254,35 @@ export class SyncCoordinator {
       }
       const seen = clock.recv(page.value.serverHlc);
       if (!seen.ok) return seen;
-      const applied = db.transaction<void>(() => {
-        const merged = applyDeltas(db, page.value.deltas);
-        if (!merged.ok) return merged;
-        // Rows that left this user's view: removed, not deleted (they may come back whole).
-        for (const { table, rowId } of page.value.evicted ?? []) {
-          const evicted = evictRow(db, table, rowId);
-          if (!evicted.ok) return evicted;
-        }
-        return Ok(undefined);
-      });
+      const applied = applyRemoteChanges(db, page.value, page.value.serverHlc);
       if (!applied.ok) {
         // A table or column we do not know yet: fetch the schemas on the next cycle.
         if (applied.error.code === "SCHEMA_MISMATCH") this.#schemasDirty = true;
         return applied;
       }
-      const saved = db.setMeta(CURSOR_KEY, page.value.serverHlc.toString());
-      if (!saved.ok) return saved;
       if (!page.value.hasMore || page.value.deltas.length === 0) return Ok(undefined);
     }
+  }
+
+  /** A realtime message: applied now, kept until the cycle under way ends, or pulled for. */
+  #received(notification: SyncNotification | undefined): void {
+    if (notification?.kind !== "deltas") {
+      void this.syncNow();
+    } else if (this.#running) {
+      // A long cycle (an initial sync) does not hoard messages: past a few, pull after it.
+      if (this.#realtime.length < MAX_WAITING) this.#realtime.push(notification);
+      else void this.syncNow();
+    } else if (!this.#applyRealtime(notification)) {
+      void this.syncNow();
+    }
+  }
+
+  /** Applies a realtime message that follows on the cursor; false when a pull must fetch it. */
+  #applyRealtime(notification: SyncNotification): boolean {
+    const applied = applyNotification(this.#o.db, this.#o.clock, notification);
+    if (applied.ok) return applied.value;
+    if (applied.error.code === "SCHEMA_MISMATCH") this.#schemasDirty = true;
+    return false;
   }
 
   #push(): Promise<Result<void, LakeSyncError>> {

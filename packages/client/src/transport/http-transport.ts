@@ -6,9 +6,11 @@ import { Err, type LakeSyncError, Ok, parseHLC, type Result } from "@lakesync/co
 import {
   type CheckpointChunk,
   decodeCheckpointChunk,
+  decodeSyncNotification,
   decodeSyncResponse,
   encodeSyncPush,
   PROTO_CONTENT_TYPE,
+  type SyncNotification,
   type SyncResponse,
 } from "@lakesync/proto";
 import {
@@ -19,6 +21,7 @@ import {
   type PushResponse,
   parseServerSchemas,
   type ServerSchemas,
+  type SubscribeOptions,
   type SyncTransport,
   TransportError,
 } from "./sync-transport.js";
@@ -47,7 +50,8 @@ export interface HttpTransportOptions {
  * A {@link SyncTransport} over HTTP: `POST /sync/:gatewayId/push` and
  * `GET /sync/:gatewayId/pull?since=&max=&client=` with `application/x-protobuf` bodies, JWT
  * bearer auth (the token provider is asked again, once, after a 401), timeouts, and
- * `subscribe()` over `GET /sync/:gatewayId/ws`, reconnecting after drops. Network failures are
+ * `subscribe()` over `GET /sync/:gatewayId/ws?client=` (each message a `SyncNotification`,
+ * carrying this client's deltas), reconnecting after drops. Network failures are
  * `TransportError`s without a status (the coordinator reports `offline`); HTTP errors carry
  * the status and the gateway's error code; a body that is not a valid message is `BAD_RESPONSE`.
  */
@@ -86,7 +90,10 @@ export class HttpTransport implements SyncTransport {
     return Ok({ deltas, serverHlc, hasMore, ...(evicted ? { evicted } : {}) });
   }
 
-  subscribe(onChange: () => void): () => void {
+  subscribe(
+    onChange: (notification?: SyncNotification) => void,
+    options: SubscribeOptions = {},
+  ): () => void {
     const Socket = this.#o.WebSocket ?? (globalThis as { WebSocket?: typeof WebSocket }).WebSocket;
     if (!Socket) return () => {};
     let closed = false;
@@ -100,14 +107,22 @@ export class HttpTransport implements SyncTransport {
       } catch {
         return;
       }
-      const url = `${this.#base.replace(/^http/, "ws")}/ws?token=${encodeURIComponent(token)}`;
-      socket = new Socket(url);
+      const query = new URLSearchParams({ token });
+      if (options.clientId !== undefined) query.set("client", options.clientId);
+      socket = new Socket(`${this.#base.replace(/^http/, "ws")}/ws?${query}`);
       socket.binaryType = "arraybuffer";
       socket.onopen = () => {
         attempt = 0;
+        // Whatever happened while disconnected is pulled.
         onChange();
       };
-      socket.onmessage = () => onChange();
+      socket.onmessage = (event: MessageEvent) => {
+        const data: unknown = event.data;
+        const notification =
+          data instanceof ArrayBuffer ? decodeSyncNotification(new Uint8Array(data)) : undefined;
+        // Anything unreadable still means "something changed".
+        onChange(notification?.ok ? notification.value : undefined);
+      };
       socket.onclose = () => {
         if (closed) return;
         attempt++;

@@ -23,6 +23,7 @@ import type {
   PushRequest,
   PushResponse,
   ServerSchemas,
+  SubscribeOptions,
   SyncTransport,
 } from "./sync-transport.js";
 
@@ -40,7 +41,16 @@ export interface InProcessGateway {
   checkpoint?(claims: Claims): Promise<Result<InProcessCheckpoint, LakeSyncError>>;
   schemas?(): ServerSchemas;
   readonly head?: HLCTimestamp;
-  subscribe?(listener: (notification: SyncNotification) => void): () => void;
+  subscribe?(listener: (change: InProcessChange) => void): () => void;
+}
+
+/** One change a gateway in the same process reports (`RealtimeChange` of @lakesync/gateway). */
+export interface InProcessChange {
+  /** The change as `claims` may see it, without the writes of `clientId`. */
+  notificationFor(subscriber: {
+    readonly claims: Claims;
+    readonly clientId?: string | undefined;
+  }): SyncNotification;
 }
 
 /** Options for {@link LocalTransport}. */
@@ -94,7 +104,14 @@ export class LocalTransport implements SyncTransport {
     return this.#gateway.handlePull(request, this.#claims);
   }
 
-  subscribe(onChange: () => void): () => void {
-    return this.#gateway.subscribe?.(() => onChange()) ?? (() => {});
+  subscribe(
+    onChange: (notification?: SyncNotification) => void,
+    options: SubscribeOptions = {},
+  ): () => void {
+    const subscriber = { claims: this.#claims, clientId: options.clientId };
+    return (
+      this.#gateway.subscribe?.((change) => onChange(change.notificationFor(subscriber))) ??
+      (() => {})
+    );
   }
 }

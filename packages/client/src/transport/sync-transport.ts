@@ -13,7 +13,7 @@ import {
   type TableSchema,
   validateTableSchema,
 } from "@lakesync/core";
-import type { CheckpointChunk, DeltaRefusal, RowRef } from "@lakesync/proto";
+import type { CheckpointChunk, DeltaRefusal, RowRef, SyncNotification } from "@lakesync/proto";
 
 /** Deltas a client sends, with the newest server HLC it has seen. */
 export interface PushRequest {
@@ -109,6 +109,12 @@ export function parseServerSchemas(bytes: Uint8Array): Result<ServerSchemas, Tra
   return Ok({ version, tables: out });
 }
 
+/** Options of {@link SyncTransport.subscribe}. */
+export interface SubscribeOptions {
+  /** The subscribing client's id: the gateway leaves its own writes out of what it sends. */
+  readonly clientId?: string;
+}
+
 /** A connection to a gateway. Implementations never throw: every failure is an `Err`. */
 export interface SyncTransport {
   push(request: PushRequest): Promise<Result<PushResponse, LakeSyncError>>;
@@ -124,6 +130,14 @@ export interface SyncTransport {
   ): Promise<Result<CheckpointSummary, LakeSyncError>>;
   /** The gateway's current schemas. */
   schema?(): Promise<Result<ServerSchemas, LakeSyncError>>;
-  /** Calls `onChange` when the gateway has new deltas; returns a function that unsubscribes. */
-  subscribe?(onChange: () => void): () => void;
+  /**
+   * Calls `onChange` when the gateway has new deltas: with the gateway's notification when one
+   * arrived (kind `deltas` carries this client's share, see `SyncNotification`), without one
+   * when the transport only knows that something may have changed (it connected again).
+   * Returns a function that unsubscribes.
+   */
+  subscribe?(
+    onChange: (notification?: SyncNotification) => void,
+    options?: SubscribeOptions,
+  ): () => void;
 }

@@ -40,12 +40,13 @@ export class ChunkCutter {
     readonly pieces: CheckpointPiece[],
   ) {}
 
-  /** Adds one row's deltas. */
-  add(deltas: readonly RowDelta[]): void {
+  /** Adds one row's deltas; returns their estimated bytes. */
+  add(deltas: readonly RowDelta[]): number {
     const rowBytes = deltas.reduce((n, d) => n + estimateDeltaBytes(d), 0);
     if (this.#current.length > 0 && this.#bytes + rowBytes > this.budgetBytes) this.finish();
     this.#current.push(...deltas);
     this.#bytes += rowBytes;
+    return rowBytes;
   }
 
   /** Ends the piece being filled, if it holds anything. */

@@ -70,13 +70,19 @@ export interface LakeCheckpointOptions {
   /**
    * Whether the caller may receive a row, judged by the last value written to each of its
    * columns (deletes ignored, as the gateway judges; values hidden by a tombstone are not kept in
-   * the lake and read as null). Default: every row.
+   * the lake and read as null). `state` is the row's whole merge state, for a caller (the
+   * gateway) whose rule judges states. Default: every row.
    */
-  readonly allowed?: (table: string, row: Row, rowId: string) => boolean;
+  readonly allowed?: (table: string, row: Row, rowId: string, state: RowState) => boolean;
   /** Estimated bytes of one chunk (default 16 MiB, at least 1024). */
   readonly chunkBytes?: number;
   /** Memory for the delete keys of one bucket (as the compactor's budget; default 96 MiB). */
   readonly memoryBudgetBytes?: number;
+  /**
+   * Most estimated bytes of deltas the checkpoint may hold (it is built in memory before it is
+   * served); past it, `Err(OVER_BUDGET)`. Default: no limit.
+   */
+  readonly maxBytes?: number;
   readonly onProgress?: ProgressListener;
 }
 
@@ -112,7 +118,8 @@ function lastValues(state: RowState): Row {
 /**
  * Builds a checkpoint from the lake (see the module comment). `Err(CompactorError)`:
  * `INVALID_OPTIONS` (a chunk budget below 1024 bytes), `CHECKPOINT_FAILED` (the cause is the
- * catalogue's, storage's or reader's error), `OVER_BUDGET` (one bucket's delete keys).
+ * catalogue's, storage's or reader's error), `OVER_BUDGET` (one bucket's delete keys, or the
+ * whole checkpoint past `maxBytes`).
  */
 export async function lakeCheckpoint(
   options: LakeCheckpointOptions,
@@ -145,6 +152,7 @@ export async function lakeCheckpoint(
   }
   const pieces: CheckpointPiece[] = [];
   const tables: CheckpointTable[] = [];
+  const held = { bytes: 0 };
   for (const table of names) {
     const read = await checkpointTable(
       options,
@@ -152,6 +160,7 @@ export async function lakeCheckpoint(
       chunkBytes,
       limits.value.deleteCostLimit,
       pieces,
+      held,
     );
     if (!read.ok) return fail(read.error);
     if (read.value) tables.push(read.value);
@@ -181,13 +190,16 @@ async function checkpointTable(
   chunkBytes: number,
   deleteCostLimit: number,
   pieces: CheckpointPiece[],
+  held: { bytes: number },
 ): Promise<Result<CheckpointTable | undefined, LakeSyncError>> {
   const { catalogue, location } = options;
   const ids = lakeTables(options.namespace, table);
+  const missing = (error: LakeSyncError) =>
+    error.code === "NO_SUCH_TABLE" || error.code === "NO_SUCH_NAMESPACE";
   const main = await catalogue.loadTable(ids.main);
-  if (!main.ok) return main.error.code === "NO_SUCH_TABLE" ? Ok(undefined) : main;
+  if (!main.ok) return missing(main.error) ? Ok(undefined) : main;
   const state = await catalogue.loadTable(ids.state);
-  if (!state.ok) return state.error.code === "NO_SUCH_TABLE" ? Ok(undefined) : state;
+  if (!state.ok) return missing(state.error) ? Ok(undefined) : state;
   const mainMeta = main.value.metadata;
   const stateMeta = state.value.metadata;
   const snapshot = currentSnapshot(mainMeta);
@@ -252,12 +264,19 @@ async function checkpointTable(
       const joined = rowStateOf(stored, typeof rowId === "string" ? values.get(rowId) : undefined);
       if (!joined.ok) return joined;
       const { rowId: id, state } = joined.value;
-      if (options.allowed && !options.allowed(table, lastValues(state), id)) {
+      if (options.allowed && !options.allowed(table, lastValues(state), id, state)) {
         out.refused++;
         continue;
       }
       out.rows++;
-      cutter.add(rowStateToDeltas(table, id, state));
+      held.bytes += cutter.add(rowStateToDeltas(table, id, state));
+      if (options.maxBytes !== undefined && held.bytes > options.maxBytes)
+        return Err(
+          new CompactorError(
+            "OVER_BUDGET",
+            `the checkpoint holds more than ${options.maxBytes} bytes of deltas (at table ${table})`,
+          ),
+        );
     }
     bucket++;
     report(options.onProgress, {

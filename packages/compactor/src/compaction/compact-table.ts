@@ -183,7 +183,7 @@ async function foldAll(
         schema,
         spec,
         limits,
-        uuid: options.uuid ?? (() => globalThis.crypto.randomUUID()),
+        uuid: options.uuid ?? (() => crypto.randomUUID()),
         compression: options.compression ?? "snappy",
         onFile: (file, rowCount, bytesRead, bytesWritten) => {
           if (file) files.done++;

@@ -194,7 +194,7 @@ async function consolidate(
     partition: {},
     limits,
     bytesPerRow: 64,
-    uuid: request.uuid ?? (() => globalThis.crypto.randomUUID()),
+    uuid: request.uuid ?? (() => crypto.randomUUID()),
     compression: "snappy",
     suffix: CONSOLIDATED,
   });

@@ -13,6 +13,13 @@ import type { RowStates, ScannedRow } from "../state/row-states.js";
  */
 export const DEFAULT_CHECKPOINT_BUDGET = 4 * 1024 * 1024;
 
+/**
+ * Checkpoint deltas carry the placeholder id: they restate merged rows rather than carry writes
+ * anyone pushed, a replica applies them by merge (never by id) and never pushes them, and hashing
+ * every row's deltas was the largest cost of serving a checkpoint.
+ */
+const CHECKPOINT_IDS = { ids: false } as const;
+
 /** Rows read from the states per scan. */
 const PAGE = 1_000;
 
@@ -62,16 +69,19 @@ function* rowsOf(
  * (estimated; a single row larger than the budget gets a chunk of its own), numbered across the
  * whole checkpoint. The first pass fixes the chunks' row-id spans; the second builds each chunk
  * when it is read. Rows written between the passes may join a span; the pulls after
- * `snapshotHlc` bring them anyway, and the merge is idempotent.
+ * `snapshotHlc` bring them anyway, and the merge is idempotent. `include` limits the tables
+ * (default: every table).
  */
 export function planCheckpoint(
   rows: RowStates,
   snapshotHlc: HLCTimestamp,
   allowed: ((table: string, state: RowState) => boolean) | undefined,
   budgetBytes = DEFAULT_CHECKPOINT_BUDGET,
+  include: (table: string) => boolean = () => true,
 ): CheckpointPlan {
   const spans: Span[] = [];
   for (const table of rows.tables()) {
+    if (!include(table)) continue;
     let start: string | undefined;
     let last: string | undefined;
     let bytes = 0;
@@ -100,7 +110,8 @@ export function planCheckpoint(
         const deltas: RowDelta[] = [];
         for (const row of rowsOf(rows, span.table, span.after, span.last))
           if (!allowed || allowed(span.table, row.state))
-            for (const d of rowStateToDeltas(span.table, row.rowId, row.state)) deltas.push(d);
+            for (const d of rowStateToDeltas(span.table, row.rowId, row.state, CHECKPOINT_IDS))
+              deltas.push(d);
         yield {
           table: span.table,
           payload: { kind: "deltas", deltas },

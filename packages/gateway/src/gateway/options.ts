@@ -4,6 +4,7 @@
  */
 import type { LakeSyncError, SyncRules } from "@lakesync/core";
 import type { FlushThresholds } from "../buffer/delta-buffer.js";
+import type { CheckpointSource } from "../checkpoint/checkpoint-source.js";
 import type { FlushTargetSpec } from "../flush/targets/target-spec.js";
 import type { PushAuthoriser } from "../push/push-authoriser.js";
 import type { SchemaPolicy } from "../registry/schema-manager.js";
@@ -70,6 +71,12 @@ export interface SyncGatewayOptions {
   readonly compactAfterTrimmed?: number;
   /** Byte budget of one checkpoint chunk. Defaults to 4 MiB. */
   readonly checkpointBudgetBytes?: number;
+  /**
+   * Where checkpoints come from before the gateway's own rows (the host's lake, after
+   * compaction); tables it does not hold, and every checkpoint it cannot serve, come from the
+   * store. Defaults to none: the store serves every checkpoint.
+   */
+  readonly checkpointSource?: CheckpointSource;
   /** Told of every failed flush attempt (hosts log it once, with its code and cause). */
   readonly onFlushError?: (table: string, error: LakeSyncError) => void;
 }

@@ -17,14 +17,16 @@ import {
   ValidationError,
   validateSyncRules,
 } from "@lakesync/core";
-import type { SyncNotification, SyncPull, SyncPush, SyncResponse } from "@lakesync/proto";
+import type { SyncPull, SyncPush, SyncResponse } from "@lakesync/proto";
 import {
   type CheckpointPlan,
   DEFAULT_CHECKPOINT_BUDGET,
   planCheckpoint,
 } from "../checkpoint/build-checkpoint.js";
+import { type CheckpointSource, planSourcedCheckpoint } from "../checkpoint/checkpoint-source.js";
 import { Flusher, type FlushReport } from "../flush/flusher.js";
 import { toFlushTarget } from "../flush/targets/target-spec.js";
+import { RealtimeChange } from "../notify/realtime-change.js";
 import { PushPipeline } from "../push/push-pipeline.js";
 import { RulesAuthoriser } from "../push/rules-authoriser.js";
 import { DEFAULT_MAX_VALUE_BYTES } from "../push/validate-push.js";
@@ -53,6 +55,7 @@ export class SyncGateway {
   readonly #hasTarget: boolean;
   readonly #reads: ReadParts;
   readonly #budget: number;
+  readonly #checkpointSource: CheckpointSource | undefined;
 
   private constructor(
     options: SyncGatewayOptions,
@@ -75,6 +78,7 @@ export class SyncGateway {
       pages: { max: maxPull, fallback: Math.min(options.defaultPullDeltas ?? 1_000, maxPull) },
     };
     this.#budget = options.checkpointBudgetBytes ?? DEFAULT_CHECKPOINT_BUDGET;
+    this.#checkpointSource = options.checkpointSource;
     this.#flusher = new Flusher({
       gatewayId: options.gatewayId,
       target,
@@ -104,9 +108,17 @@ export class SyncGateway {
         maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
       },
       accepted: (entries) => {
+        // The cursor the entries follow on: a rules change after the last entry counts, so a
+        // subscriber from before it sees a gap and pulls (and restarts from a checkpoint).
+        const sinceHlc = this.head;
         log.append(entries);
         buffer.append(entries, now());
-        notifier.notify(entries, log.head);
+        if (notifier.listening) {
+          const serverHlc = log.head;
+          notifier.notify(
+            new RealtimeChange({ sinceHlc, serverHlc, entries, reads: parts.reads, rows, now }),
+          );
+        }
         if (flushOnPush && thresholds && buffer.byteSize >= thresholds.maxBytes)
           void this.#flusher.tick();
       },
@@ -167,7 +179,8 @@ export class SyncGateway {
   /**
    * A snapshot of every row the caller may see, filtered by sync rules, as chunks for an initial
    * sync (`[...plan.chunks()]`, or streamed: each chunk is built when read); pull from its
-   * `snapshotHlc` afterwards.
+   * `snapshotHlc` afterwards. With a `checkpointSource` the tables it holds come from it and the
+   * plan's `snapshotHlc` is where it leaves off (see `planSourcedCheckpoint`).
    */
   async checkpoint(
     claims: Claims = {},
@@ -176,8 +189,20 @@ export class SyncGateway {
     const budget = options.budgetBytes ?? this.#budget;
     if (!Number.isFinite(budget) || budget < 1024)
       return Err(new ValidationError("the checkpoint budget must be at least 1024 bytes"));
-    const { rows, reads } = this.#parts;
-    return Ok(planCheckpoint(rows, this.head, reads.stateFilter(claims), budget));
+    const { rows, reads, log, registry } = this.#parts;
+    const allowed = reads.stateFilter(claims);
+    const source = this.#checkpointSource;
+    const flushedThrough = this.#flusher.flushedThrough;
+    const request = {
+      gatewayId: this.gatewayId,
+      claims,
+      allowed,
+      flushedThrough,
+      budgetBytes: budget,
+    };
+    const parts = { rows, log, rulesSince: registry.rulesSince };
+    const sourced = source && (await planSourcedCheckpoint(source, request, parts));
+    return Ok(sourced ?? planCheckpoint(rows, this.head, allowed, budget));
   }
 
   /** The cursor a checkpoint taken now would carry (after the last rules change, if later). */
@@ -248,8 +273,12 @@ export class SyncGateway {
     return this.#flusher.tick();
   }
 
-  /** Calls `listener` after every push that logged something. Returns an unsubscribe function. */
-  subscribe(listener: (notification: SyncNotification) => void): () => void {
+  /**
+   * Calls `listener` after every group of pushes that logged something, with the change: build
+   * each subscriber's message from it (`change.encodeFor(subscriber)`) while the listener runs.
+   * Returns an unsubscribe function.
+   */
+  subscribe(listener: (change: RealtimeChange) => void): () => void {
     return this.#parts.notifier.subscribe(listener);
   }
 

@@ -7,6 +7,7 @@ import { decodeSyncPush, encodeSyncResponse, PROTO_CONTENT_TYPE } from "@lakesyn
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import type { SyncGateway } from "../gateway/sync-gateway.js";
+import type { Subscriber } from "../notify/realtime-change.js";
 import type { Principal, TokenVerifier } from "./auth.js";
 import { checkpointFrameStream } from "./checkpoint-frames.js";
 import { validateGatewayId } from "./gateway-id.js";
@@ -35,16 +36,21 @@ export interface GatewayAppOptions {
   readonly corsOrigins?: "*" | readonly string[];
   /**
    * Handles `GET /sync/:gatewayId/ws` after the token (header, or `?token=` since browsers
-   * cannot set headers on a WebSocket) was verified. Without it the route answers 501.
+   * cannot set headers on a WebSocket) was verified. `subscriber` holds the token's claims and
+   * the `?client=` id: send it `change.encodeFor(subscriber)` for every change the gateway
+   * reports (`gateway.subscribe`). Without it the route answers 501.
    */
   readonly websocket?: (
     c: Context,
     gateway: SyncGateway,
     principal: Principal,
+    subscriber: Subscriber,
   ) => Response | Promise<Response>;
 }
 
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
+/** The longest `?client=` id a WebSocket subscriber may give. */
+const MAX_CLIENT_ID = 256;
 
 /**
  * Builds the gateway's HTTP API (DESIGN.md, "Sync protocol"):
@@ -55,7 +61,8 @@ const DEFAULT_MAX_BODY = 8 * 1024 * 1024;
  * - `GET /sync/:gatewayId/checkpoint` (length-prefixed CheckpointChunk frames, header
  *   `x-lakesync-snapshot-hlc`);
  * - `GET /sync/:gatewayId/schema` (JSON `{version, tables}`);
- * - `GET /sync/:gatewayId/ws` (WebSocket notifications, through the host's handler);
+ * - `GET /sync/:gatewayId/ws?client=` (WebSocket: each change's deltas as the caller's sync
+ *   rules let them through, through the host's handler);
  * - `POST /admin/flush|sync-rules|schema/:gatewayId`, `GET /admin/stats/:gatewayId` and
  *   `POST /admin/gateways/:gatewayId` (create) (JSON; admin claim);
  * - `GET /admin/log/:gatewayId?since=&max=` (the raw log, unfiltered by sync rules, as a
@@ -189,7 +196,13 @@ export function createGatewayApp(options: GatewayAppOptions): Hono {
       return fail(c, "INVALID_INPUT", "this route needs a WebSocket upgrade", 426);
     if (!options.websocket)
       return fail(c, "NOT_IMPLEMENTED", "this host has no WebSocket support", 501);
-    return options.websocket(c, ctx.gateway, ctx.principal);
+    const clientId = c.req.query("client");
+    if (clientId !== undefined && (clientId.length === 0 || clientId.length > MAX_CLIENT_ID))
+      return fail(c, "INVALID_INPUT", `client must be 1-${MAX_CLIENT_ID} characters`, 400);
+    return options.websocket(c, ctx.gateway, ctx.principal, {
+      claims: ctx.claims,
+      ...(clientId === undefined ? {} : { clientId }),
+    });
   });
 
   app.post("/admin/gateways/:gatewayId", async (c) => {

@@ -2,33 +2,28 @@
  * @module notify/notifier
  * Telling realtime subscribers that new deltas were logged.
  */
-import type { HLCTimestamp } from "@lakesync/core";
-import type { SyncNotification } from "@lakesync/proto";
-import type { LogEntry } from "../log/log-entry.js";
+import type { RealtimeChange } from "./realtime-change.js";
 
 /** Listeners of a gateway's accepted pushes; a failing listener never affects the push. */
 export class Notifier {
-  readonly #listeners = new Set<(n: SyncNotification) => void>();
+  readonly #listeners = new Set<(change: RealtimeChange) => void>();
+
+  /** Whether anyone listens (so a change is only built when needed). */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
 
   /** Adds a listener; returns the function that removes it. */
-  subscribe(listener: (notification: SyncNotification) => void): () => void {
+  subscribe(listener: (change: RealtimeChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  /** Notifies every listener of `entries` (non-empty), naming their tables and newest seq. */
-  notify(entries: readonly LogEntry[], head: HLCTimestamp): void {
-    if (this.#listeners.size === 0) return;
-    const tables = [...new Set(entries.map((e) => e.delta.table))];
-    const last = entries[entries.length - 1];
-    const notification: SyncNotification = {
-      serverHlc: last ? last.seq : head,
-      tables,
-      deltas: [],
-    };
+  /** Hands `change` to every listener. */
+  notify(change: RealtimeChange): void {
     for (const listener of this.#listeners) {
       try {
-        listener(notification);
+        listener(change);
       } catch {
         // A failing listener must not break the push that already succeeded.
       }

@@ -151,11 +151,26 @@ export const chunkArb: fc.Arbitrary<CheckpointChunk> = fc
     snapshotHlc,
   }));
 
-export const notificationArb: fc.Arbitrary<SyncNotification> = fc.record({
-  serverHlc: hlcArb,
-  tables: fc.array(idArb, { maxLength: 4 }),
-  deltas: fc.array(deltaArb, { maxLength: 4 }),
-});
+const rowRefArb = fc.record({ table: idArb, rowId: idArb });
+
+export const notificationArb: fc.Arbitrary<SyncNotification> = fc.oneof(
+  fc.record({
+    serverHlc: hlcArb,
+    tables: fc.array(idArb, { maxLength: 4 }),
+    deltas: fc.array(deltaArb, { maxLength: 4 }),
+  }),
+  fc.record(
+    {
+      serverHlc: hlcArb,
+      tables: fc.array(idArb, { maxLength: 4 }),
+      deltas: fc.array(deltaArb, { maxLength: 4 }),
+      kind: fc.constant("deltas" as const),
+      sinceHlc: hlcArb,
+      evicted: fc.array(rowRefArb, { minLength: 1, maxLength: 3 }),
+    },
+    { requiredKeys: ["serverHlc", "tables", "deltas", "kind", "sinceHlc"] },
+  ),
+);
 
 export const errorArb: fc.Arbitrary<ErrorResponse> = fc.record({
   code: fc.stringMatching(/^[A-Z][A-Z0-9_]{0,20}$/),

@@ -35,7 +35,14 @@ const PINNED: Record<string, Record<string, number>> = {
   "lakesync.v1.CheckpointRows": { rows: 1 },
   "lakesync.v1.CheckpointRow": { row_id: 1, columns: 2, hlc: 3, client_id: 4 },
   "lakesync.v1.CheckpointDeltas": { deltas: 1 },
-  "lakesync.v1.SyncNotification": { server_hlc: 1, tables: 2, deltas: 3 },
+  "lakesync.v1.SyncNotification": {
+    server_hlc: 1,
+    tables: 2,
+    deltas: 3,
+    kind: 4,
+    since_hlc: 5,
+    evicted: 6,
+  },
   "lakesync.v1.ErrorResponse": { code: 1, message: 2 },
 };
 
@@ -68,6 +75,13 @@ describe("field numbers", () => {
       DELTA_OP_UPDATE: 2,
       DELTA_OP_DELETE: 3,
     });
+  });
+
+  it("NotificationKind keeps its values, with 0 as UNSPECIFIED (changed: what older gateways send)", () => {
+    const values = Object.fromEntries(
+      file_lakesync.enums[1]?.values.map((v) => [v.name, v.number]) ?? [],
+    );
+    expect(values).toEqual({ NOTIFICATION_KIND_UNSPECIFIED: 0, NOTIFICATION_KIND_DELTAS: 1 });
   });
 
   it("the fast codecs use the schema's field numbers and wire types", () => {

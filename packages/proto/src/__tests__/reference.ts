@@ -158,14 +158,25 @@ export const reference = {
         serverHlc: n.serverHlc,
         tables: [...n.tables],
         deltas: toMessages(n.deltas),
+        kind: n.kind === "deltas" ? pb.NotificationKind.DELTAS : pb.NotificationKind.UNSPECIFIED,
+        sinceHlc: n.kind === "deltas" ? (n.sinceHlc ?? 0n) : 0n,
+        evicted: (n.evicted ?? []).map((r) => ({ ...r })),
       }),
     ),
   decodeSyncNotification: (bytes: Uint8Array): SyncNotification => {
     const m = parse(pb.SyncNotificationSchema, bytes);
+    const evicted = m.evicted.map((r) => ({
+      table: nonEmpty(r.table, "table"),
+      rowId: nonEmpty(r.rowId, "rowId"),
+    }));
     return {
       serverHlc: hlc(m.serverHlc),
       tables: m.tables.map((t) => nonEmpty(t, "table")),
       deltas: deltas(m.deltas),
+      ...(m.kind === pb.NotificationKind.DELTAS
+        ? { kind: "deltas" as const, sinceHlc: hlc(m.sinceHlc) }
+        : {}),
+      ...(evicted.length > 0 ? { evicted } : {}),
     };
   },
   encodeErrorResponse: (e: ErrorResponse): Uint8Array =>

@@ -197,6 +197,33 @@ describe("the other messages round trip", () => {
     ).toEqual(message);
   });
 
+  it("a notification carrying deltas keeps its kind, log range and evicted rows", () => {
+    const message = {
+      serverHlc: hlc(20n),
+      tables: ["todos"],
+      deltas: [delta(4)],
+      kind: "deltas" as const,
+      sinceHlc: hlc(10n),
+      evicted: [{ table: "todos", rowId: "gone" }],
+    };
+    expect(
+      unwrapOrThrow(decodeSyncNotification(unwrapOrThrow(encodeSyncNotification(message)))),
+    ).toEqual(message);
+  });
+
+  it("a notification of a kind this version does not know reads as changed (pull)", () => {
+    const bytes = unwrapOrThrow(
+      encodeSyncNotification({ serverHlc: hlc(5n), tables: [], deltas: [] }),
+    );
+    // Field 4 (kind), varint 7: a kind from a later version.
+    const later = new Uint8Array([...bytes, 0x20, 0x07]);
+    expect(unwrapOrThrow(decodeSyncNotification(later))).toEqual({
+      serverHlc: hlc(5n),
+      tables: [],
+      deltas: [],
+    });
+  });
+
   it("an error response keeps its code and message", () => {
     const message = { code: "CLOCK_DRIFT", message: "clock 6 s ahead — fix the device clock" };
     expect(unwrapOrThrow(decodeErrorResponse(unwrapOrThrow(encodeErrorResponse(message))))).toEqual(

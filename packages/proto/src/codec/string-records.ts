@@ -6,14 +6,22 @@
 
 import type { EncodePlan } from "../delta/write-delta.js";
 import { measureId } from "../delta/write-delta.js";
+import type { RowRef } from "../types.js";
 import { fail, within } from "../wire/failure.js";
 import { expectEnd, type WireReader } from "../wire/reader.js";
+import { Tags } from "../wire/tags.js";
 import { utf8Length } from "../wire/utf8.js";
 import { delimitedSize, type WireWriter } from "../wire/writer.js";
 
 /** The string fields of a message, by name: their tag, and whether they may be empty. */
 export type StringFields<T> = {
   readonly [K in keyof T]: { readonly tag: number; readonly optional?: boolean };
+};
+
+/** The fields of a `RowRef` (an evicted row, in pull pages and notifications). */
+export const ROW_REF_FIELDS: StringFields<RowRef> = {
+  table: { tag: Tags.RowRef.table },
+  rowId: { tag: Tags.RowRef.rowId },
 };
 
 function measure(value: unknown, field: string, optional: boolean): number {

@@ -11,7 +11,13 @@ import type { DecodeOptions, DeltaRefusal, RowRef, SyncResponse } from "../types
 import { fail } from "../wire/failure.js";
 import { Tags } from "../wire/tags.js";
 import { decodeMessage, encodeMessage, fixed64Size, writeFixed64Field } from "./boundary.js";
-import { readRecord, type StringFields, sizeRecords, writeRecords } from "./string-records.js";
+import {
+  ROW_REF_FIELDS as ROW_REF,
+  readRecord,
+  type StringFields,
+  sizeRecords,
+  writeRecords,
+} from "./string-records.js";
 
 const R = Tags.SyncResponse;
 const REFUSAL: StringFields<DeltaRefusal> = {
@@ -20,10 +26,6 @@ const REFUSAL: StringFields<DeltaRefusal> = {
   rowId: { tag: Tags.DeltaRefusal.rowId },
   code: { tag: Tags.DeltaRefusal.code },
   message: { tag: Tags.DeltaRefusal.message, optional: true },
-};
-const ROW_REF: StringFields<RowRef> = {
-  table: { tag: Tags.RowRef.table },
-  rowId: { tag: Tags.RowRef.rowId },
 };
 
 /**

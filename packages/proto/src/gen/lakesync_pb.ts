@@ -27,7 +27,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lakesync.proto.
  */
 export const file_lakesync: GenFile = /*@__PURE__*/
-  fileDesc("Cg5sYWtlc3luYy5wcm90bxILbGFrZXN5bmMudjEiLAoLQ29sdW1uRGVsdGESDgoGY29sdW1uGAEgASgJEg0KBXZhbHVlGAIgASgMIqgBCghSb3dEZWx0YRIgCgJvcBgBIAEoDjIULmxha2VzeW5jLnYxLkRlbHRhT3ASDQoFdGFibGUYAiABKAkSDgoGcm93X2lkGAMgASgJEikKB2NvbHVtbnMYBCADKAsyGC5sYWtlc3luYy52MS5Db2x1bW5EZWx0YRILCgNobGMYBSABKAYSEQoJY2xpZW50X2lkGAYgASgJEhAKCGRlbHRhX2lkGAcgASgMIlsKCFN5bmNQdXNoEhEKCWNsaWVudF9pZBgBIAEoCRIlCgZkZWx0YXMYAiADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YRIVCg1sYXN0X3NlZW5faGxjGAMgASgGIkQKCFN5bmNQdWxsEhEKCWNsaWVudF9pZBgBIAEoCRIRCglzaW5jZV9obGMYAiABKAYSEgoKbWF4X2RlbHRhcxgDIAEoDSKtAQoMU3luY1Jlc3BvbnNlEiUKBmRlbHRhcxgBIAMoCzIVLmxha2VzeW5jLnYxLlJvd0RlbHRhEhIKCnNlcnZlcl9obGMYAiABKAYSEAoIaGFzX21vcmUYAyABKAgSKgoHcmVmdXNlZBgEIAMoCzIZLmxha2VzeW5jLnYxLkRlbHRhUmVmdXNhbBIkCgdldmljdGVkGAUgAygLMhMubGFrZXN5bmMudjEuUm93UmVmIl4KDERlbHRhUmVmdXNhbBIQCghkZWx0YV9pZBgBIAEoCRINCgV0YWJsZRgCIAEoCRIOCgZyb3dfaWQYAyABKAkSDAoEY29kZRgEIAEoCRIPCgdtZXNzYWdlGAUgASgJIicKBlJvd1JlZhINCgV0YWJsZRgBIAEoCRIOCgZyb3dfaWQYAiABKAkiyQEKD0NoZWNrcG9pbnRDaHVuaxINCgV0YWJsZRgBIAEoCRIrCgRyb3dzGAIgASgLMhsubGFrZXN5bmMudjEuQ2hlY2twb2ludFJvd3NIABIvCgZkZWx0YXMYAyABKAsyHS5sYWtlc3luYy52MS5DaGVja3BvaW50RGVsdGFzSAASEwoLY2h1bmtfaW5kZXgYBCABKA0SEwoLY2h1bmtfY291bnQYBSABKA0SFAoMc25hcHNob3RfaGxjGAYgASgGQgkKB3BheWxvYWQiOgoOQ2hlY2twb2ludFJvd3MSKAoEcm93cxgBIAMoCzIaLmxha2VzeW5jLnYxLkNoZWNrcG9pbnRSb3ciagoNQ2hlY2twb2ludFJvdxIOCgZyb3dfaWQYASABKAkSKQoHY29sdW1ucxgCIAMoCzIYLmxha2VzeW5jLnYxLkNvbHVtbkRlbHRhEgsKA2hsYxgDIAEoBhIRCgljbGllbnRfaWQYBCABKAkiOQoQQ2hlY2twb2ludERlbHRhcxIlCgZkZWx0YXMYASADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YSJdChBTeW5jTm90aWZpY2F0aW9uEhIKCnNlcnZlcl9obGMYASABKAYSDgoGdGFibGVzGAIgAygJEiUKBmRlbHRhcxgDIAMoCzIVLmxha2VzeW5jLnYxLlJvd0RlbHRhIi4KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJKmIKB0RlbHRhT3ASGAoUREVMVEFfT1BfVU5TUEVDSUZJRUQQABITCg9ERUxUQV9PUF9JTlNFUlQQARITCg9ERUxUQV9PUF9VUERBVEUQAhITCg9ERUxUQV9PUF9ERUxFVEUQA2IGcHJvdG8z");
+  fileDesc("Cg5sYWtlc3luYy5wcm90bxILbGFrZXN5bmMudjEiLAoLQ29sdW1uRGVsdGESDgoGY29sdW1uGAEgASgJEg0KBXZhbHVlGAIgASgMIqgBCghSb3dEZWx0YRIgCgJvcBgBIAEoDjIULmxha2VzeW5jLnYxLkRlbHRhT3ASDQoFdGFibGUYAiABKAkSDgoGcm93X2lkGAMgASgJEikKB2NvbHVtbnMYBCADKAsyGC5sYWtlc3luYy52MS5Db2x1bW5EZWx0YRILCgNobGMYBSABKAYSEQoJY2xpZW50X2lkGAYgASgJEhAKCGRlbHRhX2lkGAcgASgMIlsKCFN5bmNQdXNoEhEKCWNsaWVudF9pZBgBIAEoCRIlCgZkZWx0YXMYAiADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YRIVCg1sYXN0X3NlZW5faGxjGAMgASgGIkQKCFN5bmNQdWxsEhEKCWNsaWVudF9pZBgBIAEoCRIRCglzaW5jZV9obGMYAiABKAYSEgoKbWF4X2RlbHRhcxgDIAEoDSKtAQoMU3luY1Jlc3BvbnNlEiUKBmRlbHRhcxgBIAMoCzIVLmxha2VzeW5jLnYxLlJvd0RlbHRhEhIKCnNlcnZlcl9obGMYAiABKAYSEAoIaGFzX21vcmUYAyABKAgSKgoHcmVmdXNlZBgEIAMoCzIZLmxha2VzeW5jLnYxLkRlbHRhUmVmdXNhbBIkCgdldmljdGVkGAUgAygLMhMubGFrZXN5bmMudjEuUm93UmVmIl4KDERlbHRhUmVmdXNhbBIQCghkZWx0YV9pZBgBIAEoCRINCgV0YWJsZRgCIAEoCRIOCgZyb3dfaWQYAyABKAkSDAoEY29kZRgEIAEoCRIPCgdtZXNzYWdlGAUgASgJIicKBlJvd1JlZhINCgV0YWJsZRgBIAEoCRIOCgZyb3dfaWQYAiABKAkiyQEKD0NoZWNrcG9pbnRDaHVuaxINCgV0YWJsZRgBIAEoCRIrCgRyb3dzGAIgASgLMhsubGFrZXN5bmMudjEuQ2hlY2twb2ludFJvd3NIABIvCgZkZWx0YXMYAyABKAsyHS5sYWtlc3luYy52MS5DaGVja3BvaW50RGVsdGFzSAASEwoLY2h1bmtfaW5kZXgYBCABKA0SEwoLY2h1bmtfY291bnQYBSABKA0SFAoMc25hcHNob3RfaGxjGAYgASgGQgkKB3BheWxvYWQiOgoOQ2hlY2twb2ludFJvd3MSKAoEcm93cxgBIAMoCzIaLmxha2VzeW5jLnYxLkNoZWNrcG9pbnRSb3ciagoNQ2hlY2twb2ludFJvdxIOCgZyb3dfaWQYASABKAkSKQoHY29sdW1ucxgCIAMoCzIYLmxha2VzeW5jLnYxLkNvbHVtbkRlbHRhEgsKA2hsYxgDIAEoBhIRCgljbGllbnRfaWQYBCABKAkiOQoQQ2hlY2twb2ludERlbHRhcxIlCgZkZWx0YXMYASADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YSLDAQoQU3luY05vdGlmaWNhdGlvbhISCgpzZXJ2ZXJfaGxjGAEgASgGEg4KBnRhYmxlcxgCIAMoCRIlCgZkZWx0YXMYAyADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YRIrCgRraW5kGAQgASgOMh0ubGFrZXN5bmMudjEuTm90aWZpY2F0aW9uS2luZBIRCglzaW5jZV9obGMYBSABKAYSJAoHZXZpY3RlZBgGIAMoCzITLmxha2VzeW5jLnYxLlJvd1JlZiIuCg1FcnJvclJlc3BvbnNlEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCSpiCgdEZWx0YU9wEhgKFERFTFRBX09QX1VOU1BFQ0lGSUVEEAASEwoPREVMVEFfT1BfSU5TRVJUEAESEwoPREVMVEFfT1BfVVBEQVRFEAISEwoPREVMVEFfT1BfREVMRVRFEAMqUwoQTm90aWZpY2F0aW9uS2luZBIhCh1OT1RJRklDQVRJT05fS0lORF9VTlNQRUNJRklFRBAAEhwKGE5PVElGSUNBVElPTl9LSU5EX0RFTFRBUxABYgZwcm90bzM");
 
 /**
  * The new value of one column.
@@ -421,13 +421,13 @@ export const CheckpointDeltasSchema: GenMessage<CheckpointDeltas> = /*@__PURE__*
   messageDesc(file_lakesync, 10);
 
 /**
- * Gateway to a subscribed client: something changed.
+ * Gateway to a subscribed client: something changed, or (kind DELTAS) the changes themselves.
  *
  * @generated from message lakesync.v1.SyncNotification
  */
 export type SyncNotification = Message<"lakesync.v1.SyncNotification"> & {
   /**
-   * The gateway's clock when the notification was sent.
+   * The log cursor after the change: pull from here, or (kind DELTAS) the new cursor.
    *
    * @generated from field: fixed64 server_hlc = 1;
    */
@@ -441,11 +441,31 @@ export type SyncNotification = Message<"lakesync.v1.SyncNotification"> & {
   tables: string[];
 
   /**
-   * The new deltas when sent inline (already filtered by sync rules); empty means "pull".
+   * Kind DELTAS: the new deltas, filtered by the subscriber's sync rules and applied before
+   * `evicted`. Kind CHANGED: empty (pull).
    *
    * @generated from field: repeated lakesync.v1.RowDelta deltas = 3;
    */
   deltas: RowDelta[];
+
+  /**
+   * @generated from field: lakesync.v1.NotificationKind kind = 4;
+   */
+  kind: NotificationKind;
+
+  /**
+   * Kind DELTAS: the log cursor the deltas follow on (exclusive).
+   *
+   * @generated from field: fixed64 since_hlc = 5;
+   */
+  sinceHlc: bigint;
+
+  /**
+   * Kind DELTAS: rows that left the subscriber's view, as in a pull (`SyncResponse.evicted`).
+   *
+   * @generated from field: repeated lakesync.v1.RowRef evicted = 6;
+   */
+  evicted: RowRef[];
 };
 
 /**
@@ -515,4 +535,34 @@ export enum DeltaOp {
  */
 export const DeltaOpSchema: GenEnum<DeltaOp> = /*@__PURE__*/
   enumDesc(file_lakesync, 0);
+
+/**
+ * What a SyncNotification carries. A value a client does not know means UNSPECIFIED.
+ *
+ * @generated from enum lakesync.v1.NotificationKind
+ */
+export enum NotificationKind {
+  /**
+   * Only that something changed: pull (all a gateway sent before realtime deltas).
+   *
+   * @generated from enum value: NOTIFICATION_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Every change of the log after `since_hlc` up to `server_hlc`, as a pull from `since_hlc`
+   * would deliver it to this subscriber (filtered by its sync rules, moves included), except
+   * the subscriber's own writes. A client whose cursor is `since_hlc` or later (and before
+   * `server_hlc`) applies them and moves its cursor to `server_hlc`; any other pulls.
+   *
+   * @generated from enum value: NOTIFICATION_KIND_DELTAS = 1;
+   */
+  DELTAS = 1,
+}
+
+/**
+ * Describes the enum lakesync.v1.NotificationKind.
+ */
+export const NotificationKindSchema: GenEnum<NotificationKind> = /*@__PURE__*/
+  enumDesc(file_lakesync, 1);
 

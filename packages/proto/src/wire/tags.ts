@@ -63,6 +63,13 @@ export const Tags = {
     clientId: tag(4, LEN),
   },
   CheckpointDeltas: { deltas: tag(1, LEN) },
-  SyncNotification: { serverHlc: tag(1, I64), tables: tag(2, LEN), deltas: tag(3, LEN) },
+  SyncNotification: {
+    serverHlc: tag(1, I64),
+    tables: tag(2, LEN),
+    deltas: tag(3, LEN),
+    kind: tag(4, VARINT),
+    sinceHlc: tag(5, I64),
+    evicted: tag(6, LEN),
+  },
   ErrorResponse: { code: tag(1, LEN), message: tag(2, LEN) },
 } as const;

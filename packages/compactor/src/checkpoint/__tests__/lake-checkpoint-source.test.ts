@@ -1,0 +1,140 @@
+import "@lakesync/parquet/node";
+import {
+  type HLCTimestamp,
+  type LakeSyncError,
+  type RowDelta,
+  type RowState,
+  type TableSchema,
+  unwrapOrThrow,
+} from "@lakesync/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
+import { delta, RowIndex } from "../../__tests__/support/row-index.js";
+import { Compactor } from "../../compaction/compactor.js";
+import { lakeCheckpointSource } from "../lake-checkpoint-source.js";
+
+const TODOS: TableSchema = {
+  table: "todos",
+  columns: [
+    { name: "title", type: "string" },
+    { name: "owner", type: "string" },
+  ],
+};
+const NOTES: TableSchema = { table: "notes", columns: [{ name: "body", type: "string" }] };
+const at = (wall: number, counter = 0) => (BigInt(wall) << 16n) | BigInt(counter);
+
+let lake: TestLake;
+afterEach(async () => {
+  await lake?.close();
+});
+
+/** Todos of two owners (one deleted) flushed twice, notes flushed once before them. */
+async function flushed(): Promise<{ index: RowIndex; seqs: Map<string, bigint> }> {
+  const index = new RowIndex(
+    new Map([
+      ["todos", TODOS],
+      ["notes", NOTES],
+    ]),
+  );
+  const seqs = new Map<string, bigint>();
+  const flush = async (table: string) => {
+    const batch = index.take(table);
+    for (const e of batch?.entries ?? []) seqs.set(table, e.seq);
+    await lake.flush(batch);
+  };
+  index.apply(delta("INSERT", "notes", "n1", "phone", at(5), [{ column: "body", value: "hi" }]));
+  await flush("notes");
+  for (let i = 0; i < 6; i++)
+    index.apply(
+      delta("INSERT", "todos", `t${i}`, "phone", at(10, i), [
+        { column: "title", value: `todo ${i}` },
+        { column: "owner", value: i % 2 ? "alice" : "bob" },
+      ]),
+    );
+  await flush("todos");
+  index.apply(delta("DELETE", "todos", "t3", "phone", at(20)));
+  await flush("todos");
+  unwrapOrThrow(await new Compactor(lake).compactNamespace(["lake"]));
+  return { index, seqs };
+}
+
+const request = (
+  allowed: ((table: string, state: RowState) => boolean) | undefined,
+  tables: readonly string[],
+  budgetBytes = 4096,
+  flushedThrough = 0n as HLCTimestamp,
+) => ({ gatewayId: "gw", claims: { sub: "alice" }, allowed, tables, budgetBytes, flushedThrough });
+
+const ownedByAlice = (table: string, state: RowState) =>
+  table !== "todos" || state.columns.owner?.value === "alice";
+
+describe("lakeCheckpointSource", () => {
+  it("serves the tables the lake holds with the gateway's rule, from the lowest flushed seq", async () => {
+    lake = await openTestLake({ buckets: 2 });
+    const { seqs } = await flushed();
+    const source = lakeCheckpointSource({ ...lake, namespace: () => ["lake"] });
+    const judged: string[] = [];
+    const served = unwrapOrThrow(
+      await source.checkpoint(
+        request(
+          (table, state) => {
+            judged.push(table);
+            return ownedByAlice(table, state);
+          },
+          ["todos", "notes", "tags"],
+        ),
+      ),
+    );
+    if (!served) throw new Error("the lake holds todos and notes");
+    // `tags` is not in the lake: the gateway serves it from its store.
+    expect([...served.tables].sort()).toEqual(["notes", "todos"]);
+    expect(served.servedFrom).toBe(seqs.get("notes"));
+    expect(judged).toContain("todos");
+    const rows = new Set(
+      served.chunks.flatMap((c) =>
+        c.payload.kind === "deltas" ? c.payload.deltas.map((d: RowDelta) => d.rowId) : [],
+      ),
+    );
+    // Alice's live todos and the notes; the deleted t3 no longer says whose it was.
+    expect([...rows].sort()).toEqual(["n1", "t1", "t5"]);
+  });
+
+  it("serves from the gateway's flushed watermark when a table was last written long before it", async () => {
+    lake = await openTestLake({ buckets: 2 });
+    const { seqs } = await flushed();
+    const watermark = seqs.get("todos") ?? 0n;
+    expect(watermark).toBeGreaterThan(seqs.get("notes") ?? 0n);
+    const source = lakeCheckpointSource({ ...lake, namespace: () => ["lake"] });
+    const served = unwrapOrThrow(
+      await source.checkpoint(
+        request(undefined, ["todos", "notes"], 4096, watermark as HLCTimestamp),
+      ),
+    );
+    expect(served?.servedFrom).toBe(watermark);
+  });
+
+  it("refuses a checkpoint larger than it may hold in memory (the store serves it)", async () => {
+    lake = await openTestLake({ buckets: 2 });
+    await flushed();
+    const errors: string[] = [];
+    const source = lakeCheckpointSource({
+      ...lake,
+      namespace: () => ["lake"],
+      maxBytes: 300,
+      onError: (_id, error) => errors.push(error.code),
+    });
+    const refused = await source.checkpoint(request(undefined, ["todos", "notes"]));
+    expect(!refused.ok && refused.error.code).toBe("OVER_BUDGET");
+    expect(errors).toEqual(["OVER_BUDGET"]);
+  });
+
+  it("has nothing for a gateway the lake does not hold, and reports its failures", async () => {
+    lake = await openTestLake();
+    const errors: LakeSyncError[] = [];
+    const source = lakeCheckpointSource({ ...lake, onError: (_id, error) => errors.push(error) });
+    expect(unwrapOrThrow(await source.checkpoint(request(undefined, ["todos"])))).toBeUndefined();
+    const failed = await source.checkpoint(request(undefined, ["todos"], 10));
+    expect(!failed.ok && failed.error.code).toBe("INVALID_OPTIONS");
+    expect(errors.map((e) => e.code)).toEqual(["INVALID_OPTIONS"]);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * @module checkpoint/lake-checkpoint-source
+ * {@link lakeCheckpoint} shaped as the gateway's checkpoint source (`CheckpointSource` of
+ * `@lakesync/gateway`, which this package does not import: the shapes here match it
+ * structurally), so a host hands it to `SyncGateway.open({ checkpointSource })`. Each request is
+ * read with the gateway's own read rule; a table counts as held by the lake only when its
+ * snapshot records how far the gateway's log it holds, and the gateway serves the other tables
+ * (and every checkpoint the lake cannot serve) from its own store. The lake must be the one the
+ * gateway flushes to: `servedFrom` is then at least the gateway's flushed watermark (every table
+ * holds all its deltas up to it, however long ago the table was last written), so the gateway's
+ * log, which trims only below that watermark, always continues the checkpoint.
+ *
+ * @example
+ * const source = lakeCheckpointSource({ catalogue, location, memoryBudgetBytes: 32 << 20 });
+ * const gateway = await SyncGateway.open({ gatewayId: "gw", target, checkpointSource: source });
+ */
+import type { Catalogue, LakeLocation, Namespace } from "@lakesync/catalogue";
+import {
+  type Claims,
+  type HLCTimestamp,
+  type LakeSyncError,
+  Ok,
+  type Result,
+  type RowState,
+} from "@lakesync/core";
+import type { CheckpointChunk } from "@lakesync/proto";
+import { DEFAULT_MEMORY_BUDGET_BYTES } from "../compaction/compaction-options.js";
+import { lakeCheckpoint } from "./lake-checkpoint.js";
+
+/** What the gateway asks for (the gateway's `CheckpointSourceRequest`). */
+export interface LakeCheckpointRequest {
+  readonly gatewayId: string;
+  readonly claims: Claims;
+  /** The gateway's read rule on a row's merge state; `undefined`: every row. */
+  readonly allowed: ((table: string, state: RowState) => boolean) | undefined;
+  /** The tables the gateway holds rows of. */
+  readonly tables: readonly string[];
+  /** Every delta at or below this `seq` was committed to the lake before the request. */
+  readonly flushedThrough: HLCTimestamp;
+  readonly budgetBytes: number;
+}
+
+/** What the lake serves (the gateway's `SourcedCheckpoint`). */
+export interface LakeSourcedCheckpoint {
+  readonly tables: readonly string[];
+  readonly chunks: readonly CheckpointChunk[];
+  readonly servedFrom: HLCTimestamp;
+}
+
+/** Options of {@link lakeCheckpointSource}. */
+export interface LakeCheckpointSourceOptions {
+  readonly catalogue: Catalogue;
+  readonly location: LakeLocation;
+  /** A gateway's namespace (default `[gatewayId]`, as the Iceberg flush target's). */
+  readonly namespace?: (gatewayId: string) => Namespace;
+  /** Memory for one bucket's delete keys (default 96 MiB; less when the host holds caches). */
+  readonly memoryBudgetBytes?: number;
+  /**
+   * Most estimated bytes of deltas one checkpoint may hold: it is built in memory before it is
+   * served, and rows in memory cost several times their estimate. A larger checkpoint is
+   * reported to `onError` and served from the gateway's store. Default: a quarter of
+   * `memoryBudgetBytes` (24 MiB with the default budget).
+   */
+  readonly maxBytes?: number;
+  /** Told of every checkpoint the lake failed to build (the gateway then serves its store). */
+  readonly onError?: (gatewayId: string, error: LakeSyncError) => void;
+}
+
+/**
+ * A checkpoint source over the lake (see the module comment). Its `checkpoint` answers
+ * `Ok(undefined)` when the lake holds none of the tables yet, and the `Err` of
+ * {@link lakeCheckpoint} (after telling `onError`) when the lake cannot be read.
+ */
+export function lakeCheckpointSource(options: LakeCheckpointSourceOptions): {
+  checkpoint(
+    request: LakeCheckpointRequest,
+  ): Promise<Result<LakeSourcedCheckpoint | undefined, LakeSyncError>>;
+} {
+  return {
+    async checkpoint(request) {
+      const { allowed, gatewayId } = request;
+      const built = await lakeCheckpoint({
+        catalogue: options.catalogue,
+        location: options.location,
+        namespace: options.namespace?.(gatewayId) ?? [gatewayId],
+        gatewayId,
+        tables: request.tables,
+        chunkBytes: request.budgetBytes,
+        ...(allowed ? { allowed: (table, _row, _rowId, state) => allowed(table, state) } : {}),
+        ...(options.memoryBudgetBytes === undefined
+          ? {}
+          : { memoryBudgetBytes: options.memoryBudgetBytes }),
+        maxBytes:
+          options.maxBytes ??
+          Math.floor((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / 4),
+      });
+      if (!built.ok) {
+        options.onError?.(gatewayId, built.error);
+        return built;
+      }
+      // A table whose snapshot records no log range cannot say where the log must take over.
+      let servedFrom: HLCTimestamp | undefined;
+      const tables: string[] = [];
+      for (const t of built.value.tables) {
+        if (t.snapshotId === undefined || t.flushedThrough === undefined) continue;
+        tables.push(t.table);
+        if (servedFrom === undefined || t.flushedThrough < servedFrom)
+          servedFrom = t.flushedThrough;
+      }
+      if (servedFrom === undefined) return Ok(undefined);
+      if (request.flushedThrough > servedFrom) servedFrom = request.flushedThrough;
+      const held = new Set(tables);
+      const chunks = built.value.chunks.filter((chunk) => held.has(chunk.table));
+      return Ok({ tables, chunks, servedFrom });
+    },
+  };
+}
