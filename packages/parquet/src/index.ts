@@ -11,12 +11,12 @@
 export * from "./deltas/read-deltas.js";
 export * from "./deltas/write-deltas.js";
 export { initParquet, type ParquetEngine, registerParquetEngine } from "./engine/engine.js";
+export { writeIcebergParquet } from "./iceberg/field-id-columns.js";
 export {
   type IcebergColumn,
   type IcebergColumnType,
   icebergArrowType,
-  writeIcebergParquet,
-} from "./iceberg/field-id-columns.js";
+} from "./iceberg/iceberg-types.js";
 export * from "./rows/rows.js";
 export {
   arrowTypeOf,

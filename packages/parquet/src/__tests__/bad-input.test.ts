@@ -7,7 +7,7 @@ import {
   writeDeltasToParquet,
   writeRowsToParquet,
 } from "../node.js";
-import { sample, todos } from "./fixtures.js";
+import { delta, sample, todos } from "./fixtures.js";
 
 const file = unwrapOrThrow(writeDeltasToParquet(sample, todos));
 
@@ -46,6 +46,18 @@ describe("bad input", () => {
       "todos.title is declared number but the file holds string",
     );
     expect(!fromDeltas.ok && fromDeltas.error.code).toBe("SCHEMA_MISMATCH");
+  });
+
+  it("values JSON cannot hold, and ids or delta metadata that are not text, are SchemaErrors", () => {
+    const meta = [{ column: "meta", value: 1n as never }];
+    const bigint = writeDeltasToParquet([{ ...delta("INSERT", "t1", {}), columns: meta }], todos);
+    const rowId = writeDeltasToParquet(
+      [{ ...delta("INSERT", "t1", {}), rowId: 7 as never }],
+      todos,
+    );
+    const id = writeRowsToParquet([{ id: 7 as never, values: {} }], todos);
+    for (const result of [bigint, rowId, id])
+      expect(!result.ok && result.error.code).toBe("SCHEMA_MISMATCH");
   });
 
   it("mutated files never make a reader throw (fuzz)", () => {

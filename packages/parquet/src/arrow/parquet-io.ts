@@ -1,23 +1,43 @@
 /**
  * @module arrow/parquet-io
- * Arrow table <-> Parquet bytes through parquet-wasm, with library exceptions turned into `Err`.
+ * Arrow IPC streams -> Parquet bytes and Parquet bytes -> Arrow tables, through parquet-wasm,
+ * with library exceptions turned into `Err`.
  */
 import { Err, FlushError, Ok, type Result, SchemaError } from "@lakesync/core";
-import { type Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import { parquetEngine } from "../engine/engine.js";
+import { type Schema, type Table, tableFromIPC } from "apache-arrow";
+import { type ParquetEngine, parquetEngine } from "../engine/engine.js";
 import { type ColumnHints, type ParquetWriteOptions, writerProperties } from "../write-options.js";
+import { IpcWriter } from "./ipc-writer.js";
 
-/** Writes an Arrow table as Parquet bytes. */
-export function arrowToParquet(
-  table: Table,
+/**
+ * Encodes a stream of `schema` with `fill` (which writes its record batches) and writes it as
+ * Parquet bytes. `fill` may return an error, which is passed on; an exception thrown while
+ * encoding or writing becomes `Err(FlushError)`.
+ */
+export function writeParquetStream<E>(
+  schema: Schema,
+  capacity: number,
+  fill: (writer: IpcWriter) => Result<void, E>,
   options: ParquetWriteOptions = {},
   hints: ColumnHints = {},
-): Result<Uint8Array, FlushError> {
+): Result<Uint8Array, E | FlushError> {
   const engine = parquetEngine();
   if (!engine.ok) return engine;
+  let writer: IpcWriter | undefined;
+  let table: ReturnType<ParquetEngine["Table"]["fromIPCStream"]>;
   try {
-    const wasmTable = engine.value.Table.fromIPCStream(tableToIPC(table, "stream"));
-    return Ok(engine.value.writeParquet(wasmTable, writerProperties(engine.value, options, hints)));
+    writer = new IpcWriter(schema, capacity);
+    const filled = fill(writer);
+    if (!filled.ok) return filled;
+    // parquet-wasm copies the stream into WebAssembly memory: the buffer is free after this.
+    table = engine.value.Table.fromIPCStream(writer.finish());
+  } catch (cause) {
+    return Err(new FlushError("cannot encode the Arrow stream", { cause }));
+  } finally {
+    writer?.release();
+  }
+  try {
+    return Ok(engine.value.writeParquet(table, writerProperties(engine.value, options, hints)));
   } catch (cause) {
     return Err(new FlushError("cannot write Parquet", { cause }));
   }

@@ -5,13 +5,14 @@
 import {
   Err,
   type FlushError,
+  Ok,
   type Result,
   type RowDelta,
   SchemaError,
   type TableSchema,
 } from "@lakesync/core";
-import { type RecordBatch, Table } from "apache-arrow";
-import { arrowToParquet } from "../arrow/parquet-io.js";
+import type { IpcWriter } from "../arrow/ipc-writer.js";
+import { writeParquetStream } from "../arrow/parquet-io.js";
 import {
   DELTA_COLUMNS,
   deltaArrowSchema,
@@ -21,7 +22,7 @@ import {
 } from "../schema/arrow-schema.js";
 import { schemaProblem } from "../schema/check-schema.js";
 import type { ParquetWriteOptions } from "../write-options.js";
-import { deltaBatch } from "./delta-batch.js";
+import { deltaBatchWriter } from "./delta-batch.js";
 
 const RESERVED = new Set<string>(DELTA_COLUMNS);
 const SLICE = 65_536;
@@ -59,25 +60,35 @@ export function writeDeltasToParquet(
       return Err(new SchemaError(`column "${unknown}" is not in the schema of "${schema.table}"`));
   }
 
-  // Record batches of 64k deltas keep the intermediate JS arrays small (less for the garbage
-  // collector to trace at a million deltas); Parquet row groups are cut independently of them.
+  // Record batches of 64k deltas keep the writer's arrays small and reused; Parquet row groups
+  // are cut independently of them.
   const arrowSchema = deltaArrowSchema(layout);
-  const batches: RecordBatch[] = [];
-  for (let from = 0; from < deltas.length || batches.length === 0; from += SLICE) {
-    const to = Math.min(deltas.length, from + SLICE);
-    const batch = deltaBatch(deltas, from, to, layout, arrowSchema);
-    if (!batch.ok) return batch;
-    batches.push(batch.value);
-  }
-  const table = new Table(batches);
-  table.schema.metadata.set(SCHEMA_METADATA_KEY, JSON.stringify(layout));
-  table.schema.metadata.set(FORMAT_METADATA_KEY, "deltas-v1");
-  return arrowToParquet(table, options, {
-    distinct: [
-      "delta_id",
-      "row_id",
-      ...layout.columns.filter((c) => c.type === "json").map((c) => c.name),
-    ],
-    rising: ["hlc"],
-  });
+  arrowSchema.metadata.set(SCHEMA_METADATA_KEY, JSON.stringify(layout));
+  arrowSchema.metadata.set(FORMAT_METADATA_KEY, "deltas-v1");
+  const batches = deltaBatchWriter(layout, Math.max(1, Math.min(SLICE, deltas.length)));
+  const fill = (writer: IpcWriter): Result<void, SchemaError> => {
+    for (let from = 0; from < deltas.length || from === 0; from += SLICE) {
+      const to = Math.min(deltas.length, from + SLICE);
+      const batch = batches.write(writer, deltas, from, to);
+      if (!batch.ok) return batch;
+      // The first batch tells how many bytes a delta takes: make room for the rest at once.
+      if (from === 0 && to < deltas.length)
+        writer.reserve(Math.ceil((writer.size / to) * deltas.length * 1.05) + 4096);
+    }
+    return Ok(undefined);
+  };
+  return writeParquetStream(
+    arrowSchema,
+    4096 + 128 * Math.min(SLICE, deltas.length),
+    fill,
+    options,
+    {
+      distinct: [
+        "delta_id",
+        "row_id",
+        ...layout.columns.filter((c) => c.type === "json").map((c) => c.name),
+      ],
+      rising: ["hlc"],
+    },
+  );
 }

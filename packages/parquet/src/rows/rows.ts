@@ -14,22 +14,23 @@ import {
   setOwn,
   type TableSchema,
 } from "@lakesync/core";
-import { Table } from "apache-arrow";
-import { recordBatch, utf8Vector } from "../arrow/build-vectors.js";
-import { arrowToParquet, parquetToArrow } from "../arrow/parquet-io.js";
+import type { IpcWriter } from "../arrow/ipc-writer.js";
+import { parquetToArrow, writeParquetStream } from "../arrow/parquet-io.js";
 import { readColumn } from "../arrow/read-vectors.js";
+import { writeUtf8 } from "../arrow/utf8-column.js";
 import {
   FORMAT_METADATA_KEY,
   rowsArrowSchema,
   SCHEMA_METADATA_KEY,
 } from "../schema/arrow-schema.js";
 import { schemaProblem } from "../schema/check-schema.js";
-import { type ColumnBuilder, columnBuilder } from "../schema/column-builder.js";
+import { ColumnBuilder } from "../schema/column-builder.js";
 import { loadValue, misfit } from "../schema/column-values.js";
 import { fileSchema } from "../schema/file-schema.js";
 import type { ParquetWriteOptions } from "../write-options.js";
 
 const ROW_ID = new Set(["id"]);
+const SLICE = 65_536;
 
 /** A materialised row: its id and its column values. */
 export interface IdentifiedRow {
@@ -45,8 +46,8 @@ export interface RowsFile {
 
 /**
  * Writes rows as Parquet: an `id` column plus one typed column per schema column (a column a
- * row lacks is null). Returns `Err(SchemaError)` when a value does not fit its type or the
- * schema declares a column called `id`.
+ * row lacks is null). Returns `Err(SchemaError)` when an id is not a string, a value does not
+ * fit its type or the schema declares a column called `id`.
  */
 export function writeRowsToParquet(
   rows: readonly IdentifiedRow[],
@@ -55,24 +56,38 @@ export function writeRowsToParquet(
 ): Result<Uint8Array, SchemaError | FlushError> {
   const problem = schemaProblem(schema, ROW_ID);
   if (problem) return Err(problem);
-  const builders = schema.columns.map((c) => columnBuilder(c.type, rows.length));
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as IdentifiedRow;
-    for (let c = 0; c < schema.columns.length; c++) {
-      const name = (schema.columns[c] as TableSchema["columns"][number]).name;
-      if (!Object.hasOwn(row.values, name)) continue;
-      const value = row.values[name] ?? null;
-      if (!(builders[c] as ColumnBuilder).set(i, value)) return Err(misfit(schema, name, value));
+  const arrowSchema = rowsArrowSchema(schema);
+  arrowSchema.metadata.set(SCHEMA_METADATA_KEY, JSON.stringify(schema));
+  arrowSchema.metadata.set(FORMAT_METADATA_KEY, "rows-v1");
+  const capacity = Math.max(1, Math.min(SLICE, rows.length));
+  const names = schema.columns.map((c) => c.name);
+  const builders = schema.columns.map((c) => new ColumnBuilder(c.type, capacity));
+  const ids = new Array<string>(capacity).fill("");
+  // Record batches of 64k rows reuse the same arrays; Parquet row groups are cut independently.
+  const fill = (writer: IpcWriter): Result<void, SchemaError> => {
+    for (let from = 0; from < rows.length || from === 0; from += SLICE) {
+      const n = Math.min(rows.length, from + SLICE) - from;
+      for (let i = 0; i < n; i++) {
+        const row = rows[from + i] as IdentifiedRow;
+        if (typeof row.id !== "string")
+          return Err(new SchemaError(`row ${from + i}: the id must be a string`));
+        ids[i] = row.id;
+        for (let c = 0; c < names.length; c++) {
+          const name = names[c] as string;
+          if (!Object.hasOwn(row.values, name)) continue;
+          const value = row.values[name] ?? null;
+          if (!(builders[c] as ColumnBuilder).set(i, value))
+            return Err(misfit(schema, name, value));
+        }
+      }
+      writer.beginBatch(n);
+      writeUtf8(writer, n, ids);
+      for (const builder of builders) builder.write(writer, n);
+      writer.endBatch();
     }
-  }
-  const columns = [
-    utf8Vector(rows.length, (i) => (rows[i] as IdentifiedRow).id),
-    ...builders.map((b) => b.finish()),
-  ];
-  const table = new Table([recordBatch(rowsArrowSchema(schema), rows.length, columns)]);
-  table.schema.metadata.set(SCHEMA_METADATA_KEY, JSON.stringify(schema));
-  table.schema.metadata.set(FORMAT_METADATA_KEY, "rows-v1");
-  return arrowToParquet(table, options);
+    return Ok(undefined);
+  };
+  return writeParquetStream(arrowSchema, 4096 + 64 * capacity, fill, options);
 }
 
 /** How {@link readParquetToRows} types the columns of a file. */

@@ -36,13 +36,18 @@ const SCHEMAS = new Map([
   [NOTES.table, NOTES],
 ]);
 
+/** JSON text has no negative zero: values as JSON carries them (`-0` becomes `0`). */
+const jsonColumnValue = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((v) => JSON.parse(JSON.stringify(v)) as ColumnValue);
+
 const columnValues: Record<string, fc.Arbitrary<ColumnValue>> = {
   title: fc.option(fc.string({ unit: "grapheme", maxLength: 8 }), { nil: null }),
   done: fc.option(fc.boolean(), { nil: null }),
   score: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
-  meta: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<ColumnValue>,
+  meta: jsonColumnValue,
   body: fc.option(fc.string({ unit: "grapheme", maxLength: 8 }), { nil: null }),
-  tags: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<ColumnValue>,
+  tags: jsonColumnValue,
 };
 
 const deltaStep = fc.record({
