@@ -10,9 +10,11 @@ import { open, readFile, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import {
   applyDeltas,
+  checkpointDeltas,
   HttpTransport,
   hostReplica,
   LocalDB,
@@ -40,6 +42,8 @@ import { SyncGateway } from "@lakesync/gateway";
 import { DEV_JWT_SECRET, devToken, loadConfig, startServer, TODO_SCHEMA } from "@lakesync/server";
 import initSqlJs from "sql.js";
 import { type BenchRow, table } from "./harness.js";
+import { latencyRow, measureBothPaths } from "./support/realtime-latency.js";
+import { workerLatencyRows } from "./support/worker-latency.js";
 
 /** Snapshots in files, written durably (fsync, then an atomic rename), as IndexedDB would. */
 class FileSnapshotStore implements SnapshotStore {
@@ -125,6 +129,12 @@ const N = Number(process.env.BENCH_CLIENT_ROWS ?? 10_000);
 const SYNC_ROWS = Number(process.env.BENCH_CLIENT_SYNC_ROWS ?? 100_000);
 const SIZE_ROWS = (process.env.BENCH_CLIENT_SIZE_ROWS ?? "10000,100000").split(",").map(Number);
 const LATENCY_ROUNDS = Number(process.env.BENCH_CLIENT_LATENCY_ROUNDS ?? 200);
+/**
+ * `BENCH_ONLY=latency,size` runs only those sections (writes, pull, initial-sync, size,
+ * persistence, latency); unset, every section runs.
+ */
+const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+const only = (section: string) => ONLY === undefined || ONLY.includes(section);
 const schema = {
   table: "todos",
   columns: [
@@ -139,7 +149,7 @@ const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(1
 const rate = (n: number, t0: number) => (n * 1000) / (performance.now() - t0);
 
 // Writes: tracked (row + row state + delta + outbox) against raw sql.js statements.
-{
+if (only("writes")) {
   log(`writes: ${N} inserts and updates`);
   const SQL = await initSqlJs();
   const raw = new SQL.Database();
@@ -239,7 +249,7 @@ function seedDeltas(
     };
   });
 }
-{
+if (only("pull")) {
   log(`apply ${SYNC_ROWS} pulled deltas`);
   const deltas = seedDeltas(SYNC_ROWS, "remote");
   const db = unwrapOrThrow(await LocalDB.open({ name: "pull", persistDebounceMs: 3_600_000 }));
@@ -268,8 +278,50 @@ function seedDeltas(
     baseline: "pull: deltas applied to LocalDB (pages of 1000)",
     note: "36-character row ids, as crypto.randomUUID() gives",
   });
+}
 
-  log(`initial sync of ${SYNC_ROWS} rows from a checkpoint (in process)`);
+// Initial sync: a fresh replica from the gateway's checkpoint to queryable (in process: no network,
+// no encoding), against raw sql.js inserting the same rows in one transaction with one prepared
+// statement (LocalDB's pragmas), and, up to 100k rows, against the row-by-row merge of every chunk
+// (the path before bulk apply). `BENCH_CLIENT_INITIAL_SYNC_ROWS` (or `BENCH_CLIENT_SYNC_ROWS`, which
+// also sizes the pull rows) sets the sizes: `BENCH_ONLY=initial-sync BENCH_CLIENT_SYNC_ROWS=1000000`.
+const INITIAL_SYNC_ROWS = (
+  process.env.BENCH_CLIENT_INITIAL_SYNC_ROWS ??
+  process.env.BENCH_CLIENT_SYNC_ROWS ??
+  "100000,1000000"
+)
+  .split(",")
+  .map(Number);
+for (const count of only("initial-sync") ? INITIAL_SYNC_ROWS : []) {
+  const label = count >= 1e6 ? `${count / 1e6}M` : `${count / 1e3}k`;
+  log(`initial sync of ${count} rows from a checkpoint (in process)`);
+  const deltas = seedDeltas(count, "remote");
+  const SQL = await initSqlJs();
+  const raw = new SQL.Database();
+  for (const pragma of ["journal_mode = MEMORY", "synchronous = OFF", "locking_mode = EXCLUSIVE"])
+    raw.run(`PRAGMA ${pragma}`);
+  raw.run(
+    "CREATE TABLE todos (id TEXT PRIMARY KEY NOT NULL, title TEXT, completed INTEGER, created_at TEXT, updated_at TEXT, owner TEXT, private INTEGER)",
+  );
+  let t0 = performance.now();
+  raw.run("BEGIN");
+  const insert = raw.prepare("INSERT INTO todos VALUES (?, ?, ?, NULL, NULL, ?, NULL)");
+  for (const d of deltas) {
+    const [title, completed, owner] = d.columns.map((c) => c.value);
+    insert.run([d.rowId, title as string, completed ? 1 : 0, owner as string]);
+  }
+  insert.free();
+  raw.run("COMMIT");
+  const rawSeconds = (performance.now() - t0) / 1000;
+  raw.close();
+  const baseline = `raw sql.js: ${label} rows in one transaction, one prepared INSERT`;
+  rows.push({
+    name: baseline,
+    opsPerSec: count / rawSeconds,
+    unit: "rows",
+    note: `${rawSeconds.toFixed(1)} s; the table only, no merge state`,
+  });
+
   const gateway = unwrapOrThrow(
     await SyncGateway.open({ gatewayId: "bench", autoFlush: false, maxPushDeltas: 100_000 }),
   );
@@ -282,6 +334,7 @@ function seedDeltas(
         lastSeenHlc: HLC_ZERO,
       }),
     );
+  deltas.length = 0;
   const fresh = unwrapOrThrow(await LocalDB.open({ name: "fresh", persistDebounceMs: 3_600_000 }));
   unwrapOrThrow(registerSchema(fresh, TODO_SCHEMA));
   const sync = new SyncCoordinator({
@@ -291,16 +344,150 @@ function seedDeltas(
     clock: new HLC(),
     clientId: "fresh",
   });
-  const t1 = performance.now();
+  let events = 0;
+  let chunks = 0;
+  sync.onProgress((p) => {
+    events++;
+    chunks = p.chunkCount;
+  });
+  const cpu = process.cpuUsage();
+  t0 = performance.now();
   unwrapOrThrow(await sync.syncNow());
-  const seconds = (performance.now() - t1) / 1000;
-  const count =
+  const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu);
+  const synced =
     unwrapOrThrow(fresh.query<{ n: number }>("SELECT count(*) AS n FROM todos"))[0]?.n ?? 0;
+  unwrapOrThrow(await fresh.close());
   rows.push({
-    name: `initial sync: ${SYNC_ROWS / 1e3}k rows from a checkpoint to queryable`,
-    opsPerSec: count / seconds,
+    name: `initial sync: ${label} rows from a checkpoint to queryable`,
+    opsPerSec: synced / seconds,
     unit: "rows",
-    note: `${seconds.toFixed(1)} s`,
+    baseline,
+    note: `${seconds.toFixed(1)} s (CPU ${((used.user + used.system) / 1e6).toFixed(1)} s, gateway included); ${events} progress events over ${chunks} chunks; goal 1M in 10 s`,
+  });
+
+  if (count <= 100_000) {
+    const exact = unwrapOrThrow(
+      await LocalDB.open({ name: "exact", persistDebounceMs: 3_600_000 }),
+    );
+    unwrapOrThrow(registerSchema(exact, TODO_SCHEMA));
+    const plan = unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }));
+    t0 = performance.now();
+    for (const chunk of plan.chunks()) unwrapOrThrow(applyDeltas(exact, checkpointDeltas(chunk)));
+    const exactSeconds = (performance.now() - t0) / 1000;
+    unwrapOrThrow(await exact.close());
+    rows.push({
+      name: `initial sync: ${label} rows, every chunk merged row by row (before bulk apply)`,
+      opsPerSec: count / exactSeconds,
+      unit: "rows",
+      baseline,
+      note: `${exactSeconds.toFixed(1)} s; applyDeltas per chunk, gateway included`,
+    });
+  }
+}
+
+// Initial sync over HTTP from the Node gateway, in Node and in Chromium (Debian's
+// /usr/bin/chromium through playwright-core, as tests/e2e): the page of bench/browser-sync, built
+// with vite, downloads the checkpoint and applies it. Runs for the sizes in
+// BENCH_CLIENT_BROWSER_ROWS (unset: not at all; it builds the page and starts a browser).
+const BROWSER_ROWS = (process.env.BENCH_CLIENT_BROWSER_ROWS ?? "")
+  .split(",")
+  .filter((n) => n !== "")
+  .map(Number);
+for (const count of only("browser-sync") ? BROWSER_ROWS : []) {
+  const label = count >= 1e6 ? `${count / 1e6}M` : `${count / 1e3}k`;
+  log(`initial sync of ${count} rows over HTTP, in Node and in Chromium`);
+  const { build } = await import("vite");
+  const { chromium } = await import("playwright-core");
+  const page = fileURLToPath(new URL("./browser-sync/", import.meta.url));
+  const outDir = mkdtempSync(join(tmpdir(), "lakesync-browser-bench-"));
+  await build({
+    root: page,
+    configFile: false,
+    logLevel: "warn",
+    resolve: { conditions: ["@lakesync/source", "browser", "module", "import", "default"] },
+    build: { outDir, target: "es2022", emptyOutDir: true },
+  });
+  const dir = mkdtempSync(join(tmpdir(), "lakesync-bench-"));
+  const config = unwrapOrThrow(
+    loadConfig({
+      PORT: "0",
+      LAKESYNC_DATA_DIR: dir,
+      LAKESYNC_STATIC_DIR: outDir,
+      LAKESYNC_FLUSH_MAX_AGE_MS: "86400000",
+    }),
+  );
+  const server = unwrapOrThrow(await startServer(config));
+  const token = await devToken(DEV_JWT_SECRET, "alice", false);
+  const http = () =>
+    new HttpTransport({ baseUrl: server.url, gatewayId: "todos", token: () => token });
+  const seeder = http();
+  const deltas = seedDeltas(count, "seed");
+  for (let i = 0; i < deltas.length; i += 1_000)
+    unwrapOrThrow(
+      await seeder.push({
+        clientId: "seed",
+        deltas: deltas.slice(i, i + 1_000),
+        lastSeenHlc: HLC_ZERO,
+      }),
+    );
+  deltas.length = 0;
+
+  const db = unwrapOrThrow(await LocalDB.open({ name: "http", persistDebounceMs: 3_600_000 }));
+  const sync = new SyncCoordinator({
+    db,
+    queue: new MemoryQueue(),
+    transport: http(),
+    clock: new HLC(),
+    clientId: "node-http",
+    intervalMs: 3_600_000,
+  });
+  let t0 = performance.now();
+  unwrapOrThrow(await sync.syncNow());
+  const nodeSeconds = (performance.now() - t0) / 1000;
+  unwrapOrThrow(await db.close());
+  const inNode = `initial sync over HTTP in Node: ${label} rows to queryable`;
+  rows.push({
+    name: inNode,
+    opsPerSec: count / nodeSeconds,
+    unit: "rows",
+    note: `${nodeSeconds.toFixed(1)} s; the Node gateway on loopback, protobuf frames`,
+  });
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
+  const tab = await (await browser.newContext()).newPage();
+  t0 = performance.now();
+  await tab.goto(`${server.url}/?token=${encodeURIComponent(token)}`);
+  await tab.waitForFunction(() => "lakesyncBench" in globalThis, undefined, {
+    timeout: 0,
+    polling: 250,
+  });
+  const result = (await tab.evaluate(() => Reflect.get(globalThis, "lakesyncBench"))) as {
+    error?: string;
+    seconds?: number;
+    rows?: number;
+    progress?: unknown[];
+    heapBytes?: number;
+  };
+  await browser.close();
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+  if (result.error !== undefined || result.seconds === undefined)
+    throw new Error(`the browser's initial sync failed: ${result.error}`);
+  const heap =
+    result.heapBytes === undefined
+      ? ""
+      : `, JS heap ${(result.heapBytes / 2 ** 20).toFixed(0)} MiB`;
+  rows.push({
+    name: `initial sync over HTTP in Chromium: ${label} rows to queryable`,
+    opsPerSec: (result.rows ?? 0) / result.seconds,
+    unit: "rows",
+    baseline: inNode,
+    note: `${result.seconds.toFixed(1)} s, ${result.rows} rows; ${result.progress?.length ?? 0} progress events${heap}`,
   });
 }
 
@@ -369,7 +556,7 @@ async function plainBytes(count: number): Promise<number> {
   plain.close();
   return bytes;
 }
-for (const count of SIZE_ROWS) {
+for (const count of only("size") ? SIZE_ROWS : []) {
   log(`bytes per row: ${count} rows in a LocalDB and in plain sql.js`);
   const plain = await plainBytes(count);
   const local = await localBytes(count, schema);
@@ -417,7 +604,7 @@ const inWorker = (data: { dir: string; name: string; seedRows?: number }) =>
     workerData: data,
     execArgv: ["--conditions=@lakesync/source", "--import", "tsx"],
   });
-for (const count of PERSIST_ROWS) {
+for (const count of only("persistence") ? PERSIST_ROWS : []) {
   const label = count >= 1e6 ? `${count / 1e6}M` : `${count / 1e3}k`;
   log(`persistence: ${count} rows, the replica in a worker, then on the main thread`);
   const dir = mkdtempSync(join(tmpdir(), "lakesync-persist-"));
@@ -489,83 +676,38 @@ for (const count of PERSIST_ROWS) {
   );
 }
 
-// Latency A -> B through the Node gateway with WebSocket notifications.
-{
-  log(`latency: ${LATENCY_ROUNDS} writes from A to B through the Node gateway`);
+// Latency A -> B through the Node gateway: B applies the deltas the WebSocket message carries,
+// against B pulling after a bare notification (the path before), in the same run; then through
+// the Worker under wrangler dev when BENCH_CLIENT_WORKER=1 (it starts workerd: slow).
+if (only("latency")) {
+  log(`latency: ${LATENCY_ROUNDS} writes from A to B through the Node gateway, each path`);
   const dir = mkdtempSync(join(tmpdir(), "lakesync-bench-"));
   const config = unwrapOrThrow(
     loadConfig({ PORT: "0", LAKESYNC_DATA_DIR: dir, LAKESYNC_FLUSH_MAX_AGE_MS: "86400000" }),
   );
   const server = unwrapOrThrow(await startServer(config));
-  const token = await devToken(DEV_JWT_SECRET, "alice", false);
-  const client = async (id: string) => {
-    const db = unwrapOrThrow(await LocalDB.open({ name: id, persistDebounceMs: 3_600_000 }));
-    unwrapOrThrow(registerSchema(db, TODO_SCHEMA));
-    const queue = new MemoryQueue();
-    const clock = new HLC();
-    const transport = new HttpTransport({
-      baseUrl: server.url,
-      gatewayId: "todos",
-      token: () => token,
-    });
-    return {
-      db,
-      tracker: new SyncTracker({ db, queue, clock, clientId: id }),
-      sync: new SyncCoordinator({
-        db,
-        queue,
-        transport,
-        clock,
-        clientId: id,
-        intervalMs: 3_600_000,
-      }),
-    };
+  const target = {
+    url: server.url,
+    gatewayId: "todos",
+    token: await devToken(DEV_JWT_SECRET, "alice", false),
   };
-  const a = await client("a");
-  const b = await client("b");
-  b.sync.start();
-  await new Promise((r) => setTimeout(r, 300));
-  const samples: number[] = [];
-  for (let i = 0; i < LATENCY_ROUNDS; i++) {
-    const id = `lat-${i}`;
-    const arrived = new Promise<void>((resolve) => {
-      const stop = b.db.watch<{ n: number }>(
-        "SELECT count(*) AS n FROM todos WHERE id = ?",
-        [id],
-        (r) => {
-          if ((r[0]?.n ?? 0) > 0) {
-            queueMicrotask(() => stop());
-            resolve();
-          }
-        },
-      );
-    });
-    const t0 = performance.now();
-    unwrapOrThrow(
-      await a.tracker.insert("todos", {
-        id,
-        title: "ping",
-        completed: false,
-        owner: "alice",
-        private: true,
-      }),
-    );
-    await a.sync.syncNow();
-    await arrived;
-    samples.push(performance.now() - t0);
-  }
-  b.sync.stop();
+  const { "notify-then-pull": pulled, deltas: carried } = await measureBothPaths(
+    target,
+    LATENCY_ROUNDS,
+  );
   await server.close();
   rmSync(dir, { recursive: true, force: true });
-  samples.sort((x, y) => x - y);
-  const pct = (p: number) =>
-    samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? 0;
-  rows.push({
-    name: "write on A to row on B (HTTP push, WebSocket notify, pull)",
-    opsPerSec: 1000 / pct(0.5),
-    unit: "writes",
-    note: `p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (goals 5 ms, 25 ms); ${LATENCY_ROUNDS} rounds on loopback`,
-  });
+  const before = "write on A to row on B (HTTP push, WebSocket notify, pull)";
+  rows.push(
+    latencyRow(before, pulled),
+    latencyRow(
+      "write on A to row on B (HTTP push, deltas in the WebSocket message)",
+      carried,
+      before,
+    ),
+  );
+  if (process.env.BENCH_CLIENT_WORKER === "1")
+    rows.push(...(await workerLatencyRows(LATENCY_ROUNDS)));
 }
 
 process.stdout.write(table("client: writes, pulls, initial sync, persistence and latency", rows));

@@ -23,6 +23,14 @@ export const SQLITE_TYPES: Readonly<Record<ColumnType, string>> = {
   null: "",
 };
 
+function mismatch(type: ColumnType, value: ColumnValue, column: string) {
+  return Err(
+    new SchemaError(
+      `column "${column}" is ${type}, got ${Array.isArray(value) ? "array" : typeof value}`,
+    ),
+  );
+}
+
 /** Encodes a value for a column of `type`; `Err(SchemaError)` when it does not fit the type. */
 export function toSqlite(
   type: ColumnType,
@@ -30,23 +38,17 @@ export function toSqlite(
   column: string,
 ): Result<SqlValue, SchemaError> {
   if (value === null) return Ok(null);
-  const mismatch = () =>
-    Err(
-      new SchemaError(
-        `column "${column}" is ${type}, got ${Array.isArray(value) ? "array" : typeof value}`,
-      ),
-    );
   switch (type) {
     case "string":
-      return typeof value === "string" ? Ok(value) : mismatch();
+      return typeof value === "string" ? Ok(value) : mismatch(type, value, column);
     case "number":
-      return typeof value === "number" ? Ok(value) : mismatch();
+      return typeof value === "number" ? Ok(value) : mismatch(type, value, column);
     case "boolean":
-      return typeof value === "boolean" ? Ok(value ? 1 : 0) : mismatch();
+      return typeof value === "boolean" ? Ok(value ? 1 : 0) : mismatch(type, value, column);
     case "json":
       return Ok(JSON.stringify(value));
     case "null":
-      return mismatch();
+      return mismatch(type, value, column);
   }
 }
 

@@ -45,7 +45,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * image (SQLite integers are signed), bound as a number when exact and as decimal text otherwise
  * (INTEGER affinity turns the text into the integer; sql.js does the same with a bigint).
  */
-function sqlInteger(value: bigint): SqlValue {
+export function sqlInteger(value: bigint): SqlValue {
   if (value === 0n) return 0;
   const signed = BigInt.asIntN(64, value);
   return signed <= MAX_SAFE && signed >= -MAX_SAFE ? Number(signed) : signed.toString();
@@ -128,13 +128,16 @@ export function loadRowState(
   );
 }
 
-/** Stores the stamps of a row's merge state (its table row is written separately). */
-export function saveRowState(
+/**
+ * The values {@link StampLayout.saveSql} binds for a row's merge state (its client ids interned):
+ * the key, the fixed columns, then two per slot column.
+ */
+export function stampParams(
   db: LocalDB,
   layout: StampLayout,
   key: string | Uint8Array,
   state: RowState,
-): Result<void, LocalDBError> {
+): Result<SqlValue[], LocalDBError> {
   const stamps = encodeRowStamps(state, layout, (clientId) => clientRef(db, clientId));
   if (!stamps.ok) return stamps;
   const s = stamps.value;
@@ -150,7 +153,18 @@ export function saveRowState(
     if (slot) params.push(sqlInteger(slot.behind), slot.client);
     else params.push(null, null);
   }
-  return db.exec(layout.saveSql, params);
+  return Ok(params);
+}
+
+/** Stores the stamps of a row's merge state (its table row is written separately). */
+export function saveRowState(
+  db: LocalDB,
+  layout: StampLayout,
+  key: string | Uint8Array,
+  state: RowState,
+): Result<void, LocalDBError> {
+  const params = stampParams(db, layout, key, state);
+  return params.ok ? db.exec(layout.saveSql, params.value) : params;
 }
 
 /** Removes the stamps of a row. */

@@ -42,6 +42,21 @@ export function checkDelta(
 }
 
 /**
+ * The values {@link RowSql.upsert} binds for a table row as `materialiseRow` gives it: the id,
+ * then every column of the schema but `id`. Values that do not fit their column's type are bound
+ * as NULL (their merge state keeps them).
+ */
+export function rowParams(schema: TableSchema, rowId: string, row: Row): SqlValue[] {
+  const values: SqlValue[] = [rowId];
+  for (const c of rowSql(schema).columns) {
+    const value = Object.hasOwn(row, c.name) ? (row[c.name] ?? null) : null;
+    const encoded = toSqlite(c.type, value, c.name);
+    values.push(encoded.ok ? encoded.value : null);
+  }
+  return values;
+}
+
+/**
  * Writes a table row as `materialiseRow` gives it (`null` deletes it). Values that do not fit
  * their column's type are stored as NULL (their merge state keeps them).
  */
@@ -53,25 +68,25 @@ export function writeRow(
 ): Result<void, LocalDBError> {
   const sql = rowSql(schema);
   if (row === null) return db.exec(sql.remove, [rowId]);
-  const values: SqlValue[] = [rowId];
-  for (const c of sql.columns) {
-    const value = Object.hasOwn(row, c.name) ? (row[c.name] ?? null) : null;
-    const encoded = toSqlite(c.type, value, c.name);
-    values.push(encoded.ok ? encoded.value : null);
-  }
-  return db.exec(sql.upsert, values);
+  return db.exec(sql.upsert, rowParams(schema, rowId, row));
 }
 
-interface RowSql {
+/** The statements that write a schema's table rows. */
+export interface RowSql {
   readonly columns: TableSchema["columns"];
+  /** Inserts or replaces one row, bound with {@link rowParams}. */
   readonly upsert: string;
+  /** Inserts or replaces `rows` rows, each bound with {@link rowParams}. */
+  upsertMany(rows: number): string;
+  /** Removes one row by id. */
   readonly remove: string;
 }
 
 /** The statements that write a schema's rows, built once per schema (they run for every delta). */
 const rowStatements = new WeakMap<TableSchema, RowSql>();
 
-function rowSql(schema: TableSchema): RowSql {
+/** The statements that write a schema's table rows (cached per schema). */
+export function rowSql(schema: TableSchema): RowSql {
   const cached = rowStatements.get(schema);
   if (cached) return cached;
   const table = quoteIdentifier(schema.table);
@@ -81,9 +96,13 @@ function rowSql(schema: TableSchema): RowSql {
     (c) => `${quoteIdentifier(c.name)} = excluded.${quoteIdentifier(c.name)}`,
   );
   const upsert = updates.length > 0 ? `DO UPDATE SET ${updates.join(", ")}` : "DO NOTHING";
+  const into = `INSERT INTO ${table} (${names.join(", ")}) VALUES`;
+  const tuple = `(${names.map(() => "?").join(", ")})`;
   const sql: RowSql = {
     columns,
-    upsert: `INSERT INTO ${table} (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")}) ON CONFLICT(id) ${upsert}`,
+    upsert: `${into} ${tuple} ON CONFLICT(id) ${upsert}`,
+    upsertMany: (rows) =>
+      `${into} ${Array.from({ length: rows }, () => tuple).join(", ")} ON CONFLICT(id) ${upsert}`,
     remove: `DELETE FROM ${table} WHERE id = ?`,
   };
   rowStatements.set(schema, sql);

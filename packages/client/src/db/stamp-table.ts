@@ -49,6 +49,12 @@ export interface StampLayout {
   readonly saveSql: string;
   /** Removes one row of stamps by key. */
   readonly deleteSql: string;
+  /**
+   * Inserts `rows` rows of stamps, each bound as {@link saveSql} binds one (or as `tuple` says:
+   * SQL for the same columns in the same order), leaving any key that already has stamps
+   * untouched (`changes()` then counts fewer rows).
+   */
+  insertManySql(rows: number, tuple?: string): string;
 }
 
 /** How many values of a loaded stamps row come before the slots. */
@@ -129,6 +135,7 @@ export function stampLayout(schema: TableSchema): StampLayout {
     : [];
   const loadRow = columns.length > 0 ? columns.map((c) => quoteIdentifier(c.name)) : ["1"];
   const saved = ["key", "hlc", "client", "deleted_hlc", "deleted_client", "extra", ...slots];
+  const tuple = `(${saved.map(() => "?").join(", ")})`;
   return {
     schema,
     columns,
@@ -138,5 +145,7 @@ export function stampLayout(schema: TableSchema): StampLayout {
     loadRowSql: `SELECT ${loadRow.join(", ")} FROM ${table} WHERE id = ?`,
     saveSql: `INSERT OR REPLACE INTO ${stamps} (${saved.join(", ")}) VALUES (${saved.map(() => "?").join(", ")})`,
     deleteSql: `DELETE FROM ${stamps} WHERE key = ?`,
+    insertManySql: (rows, one = tuple) =>
+      `INSERT INTO ${stamps} (${saved.join(", ")}) VALUES ${Array.from({ length: rows }, () => one).join(", ")} ON CONFLICT(key) DO NOTHING`,
   };
 }

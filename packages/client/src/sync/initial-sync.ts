@@ -4,6 +4,7 @@
  * writes kept on top, then the pull cursor set to the checkpoint's snapshot.
  */
 import { type HLC, type LakeSyncError, Ok, type Result } from "@lakesync/core";
+import { applyCheckpointDeltas } from "../db/bulk-apply.js";
 import type { LocalDB } from "../db/local-db.js";
 import { clearSyncedRows } from "../db/replica-reset.js";
 import { applyDeltas } from "../db/row-store.js";
@@ -11,11 +12,18 @@ import type { SyncQueue } from "../queue/sync-queue.js";
 import type { SyncTransport } from "../transport/sync-transport.js";
 import { checkpointDeltas } from "./checkpoint-deltas.js";
 
-/** Progress of an initial sync from a checkpoint, after each applied chunk. */
+/**
+ * Progress of an initial sync from a checkpoint, reported after each chunk is applied (and
+ * queryable): chunk `chunkIndex + 1` of `chunkCount` is done. Chunks are cut to a byte budget,
+ * so `(chunkIndex + 1) / chunkCount` is about the share of the checkpoint applied; the total number
+ * of rows is not known before the last chunk.
+ */
 export interface InitialSyncProgress {
+  /** The chunk just applied, from 0. */
   readonly chunkIndex: number;
+  /** Chunks in the whole checkpoint. */
   readonly chunkCount: number;
-  /** Rows (deltas) applied so far. */
+  /** Rows applied so far, this chunk's included (a row counts once, however many deltas it took). */
   readonly rows: number;
 }
 
@@ -51,9 +59,9 @@ export async function initialSync(
   let rows = 0;
   const done = await transport.checkpoint((chunk) => {
     const deltas = checkpointDeltas(chunk);
-    const applied = applyDeltas(db, deltas);
+    const applied = applyCheckpointDeltas(db, deltas);
     if (!applied.ok) return applied;
-    rows += deltas.length;
+    rows += applied.value;
     parts.progress({ chunkIndex: chunk.chunkIndex, chunkCount: chunk.chunkCount, rows });
     return Ok(undefined);
   });

@@ -28,12 +28,18 @@ export function rowStateToDeltas(
     string,
     { hlc: RowDelta["hlc"]; clientId: string; columns: ColumnDelta[] }
   >();
+  // Most cells of a row share one write: the previous cell's group is tried before the map.
+  let last: { hlc: RowDelta["hlc"]; clientId: string; columns: ColumnDelta[] } | undefined;
   for (const [column, cell] of Object.entries(state.columns)) {
-    const key = `${cell.hlc}\u0000${cell.clientId}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { hlc: cell.hlc, clientId: cell.clientId, columns: [] };
-      groups.set(key, group);
+    let group = last;
+    if (!group || group.hlc !== cell.hlc || group.clientId !== cell.clientId) {
+      const key = `${cell.hlc}\u0000${cell.clientId}`;
+      group = groups.get(key);
+      if (!group) {
+        group = { hlc: cell.hlc, clientId: cell.clientId, columns: [] };
+        groups.set(key, group);
+      }
+      last = group;
     }
     group.columns.push({ column, value: cell.value });
   }
