@@ -93,3 +93,9 @@ export function autoFlushOf(options: SyncGatewayOptions): {
     flushOnPush: auto?.onPush ?? true,
   };
 }
+
+/** The pull page sizes of `options`: the page for `maxDeltas = 0`, and the largest page. */
+export function pullPagesOf(options: SyncGatewayOptions): { fallback: number; max: number } {
+  const max = options.maxPullDeltas ?? 10_000;
+  return { max, fallback: Math.min(options.defaultPullDeltas ?? 1_000, max) };
+}

@@ -6,7 +6,6 @@
  */
 import {
   type Claims,
-  Err,
   HLC_ZERO,
   type HLCTimestamp,
   type LakeSyncError,
@@ -14,26 +13,23 @@ import {
   type Result,
   type SyncRules,
   type TableSchema,
-  ValidationError,
   validateSyncRules,
 } from "@lakesync/core";
 import type { SyncPull, SyncPush, SyncResponse } from "@lakesync/proto";
-import {
-  type CheckpointPlan,
-  DEFAULT_CHECKPOINT_BUDGET,
-  planCheckpoint,
-} from "../checkpoint/build-checkpoint.js";
-import { type CheckpointSource, planSourcedCheckpoint } from "../checkpoint/checkpoint-source.js";
-import { Flusher, type FlushReport } from "../flush/flusher.js";
+import { type CheckpointPlan, DEFAULT_CHECKPOINT_BUDGET } from "../checkpoint/build-checkpoint.js";
+import type { CheckpointSource } from "../checkpoint/checkpoint-source.js";
+import { planGatewayCheckpoint } from "../checkpoint/gateway-checkpoint.js";
+import type { Flusher, FlushReport } from "../flush/flusher.js";
 import { toFlushTarget } from "../flush/targets/target-spec.js";
-import { RealtimeChange } from "../notify/realtime-change.js";
+import type { RealtimeChange } from "../notify/realtime-change.js";
 import { PushPipeline } from "../push/push-pipeline.js";
 import { RulesAuthoriser } from "../push/rules-authoriser.js";
 import { DEFAULT_MAX_VALUE_BYTES } from "../push/validate-push.js";
 import { type ReadParts, readRawLog, refusedRows, servePull } from "../read/serve-reads.js";
 import type { SchemaSet } from "../registry/schema-manager.js";
+import { gatewayFlusher } from "./gateway-flusher.js";
 import type { GatewayStats, PushAnswer } from "./gateway-types.js";
-import { autoFlushOf, type SyncGatewayOptions } from "./options.js";
+import { autoFlushOf, pullPagesOf, type SyncGatewayOptions } from "./options.js";
 import { type GatewayParts, restoreParts } from "./restore-parts.js";
 
 /**
@@ -64,38 +60,21 @@ export class SyncGateway {
   ) {
     this.gatewayId = options.gatewayId;
     this.#parts = parts;
-    const { store, clock, rows, log, buffer, registry, notifier, retention } = parts;
+    const { store, clock, rows, log, buffer, registry, notifier } = parts;
     const now = options.now ?? Date.now;
     const { thresholds, flushOnPush } = autoFlushOf(options);
     const target = options.target ? toFlushTarget(options.target) : undefined;
     this.#hasTarget = target !== undefined;
-    const maxPull = options.maxPullDeltas ?? 10_000;
-    this.#reads = {
-      log,
-      rows,
-      reads: parts.reads,
-      rulesSince: () => registry.rulesSince,
-      pages: { max: maxPull, fallback: Math.min(options.defaultPullDeltas ?? 1_000, maxPull) },
-    };
+    const rulesSince = () => registry.rulesSince;
+    this.#reads = { log, rows, reads: parts.reads, rulesSince, pages: pullPagesOf(options) };
     this.#budget = options.checkpointBudgetBytes ?? DEFAULT_CHECKPOINT_BUDGET;
     this.#checkpointSource = options.checkpointSource;
-    this.#flusher = new Flusher({
-      gatewayId: options.gatewayId,
-      target,
-      buffer,
-      store,
-      now,
-      thresholds,
-      retry: { baseMs: options.retry?.baseMs ?? 1_000, maxMs: options.retry?.maxMs ?? 60_000 },
-      flushedThrough,
-      schemaOf: (table) => registry.schemaOf(table),
-      rowState: (table, rowId) => rows.get(table, rowId),
-      flushed: async (through) => {
-        retention.trim(through);
-        if (retention.rewriteDue) await this.rewriteLog();
-      },
-      ...(options.onFlushError ? { failed: options.onFlushError } : {}),
-    });
+    this.#flusher = gatewayFlusher(
+      options,
+      parts,
+      { target, thresholds, now, flushedThrough },
+      () => this.rewriteLog(),
+    );
     this.#pipeline = new PushPipeline({
       rows,
       clock,
@@ -113,12 +92,7 @@ export class SyncGateway {
         const sinceHlc = this.head;
         log.append(entries);
         buffer.append(entries, now());
-        if (notifier.listening) {
-          const serverHlc = log.head;
-          notifier.notify(
-            new RealtimeChange({ sinceHlc, serverHlc, entries, reads: parts.reads, rows, now }),
-          );
-        }
+        notifier.logged({ sinceHlc, serverHlc: log.head, entries, reads: parts.reads, rows, now });
         if (flushOnPush && thresholds && buffer.byteSize >= thresholds.maxBytes)
           void this.#flusher.tick();
       },
@@ -186,23 +160,23 @@ export class SyncGateway {
     claims: Claims = {},
     options: { budgetBytes?: number } = {},
   ): Promise<Result<CheckpointPlan, LakeSyncError>> {
-    const budget = options.budgetBytes ?? this.#budget;
-    if (!Number.isFinite(budget) || budget < 1024)
-      return Err(new ValidationError("the checkpoint budget must be at least 1024 bytes"));
     const { rows, reads, log, registry } = this.#parts;
-    const allowed = reads.stateFilter(claims);
-    const source = this.#checkpointSource;
-    const flushedThrough = this.#flusher.flushedThrough;
-    const request = {
-      gatewayId: this.gatewayId,
-      claims,
-      allowed,
-      flushedThrough,
-      budgetBytes: budget,
-    };
-    const parts = { rows, log, rulesSince: registry.rulesSince };
-    const sourced = source && (await planSourcedCheckpoint(source, request, parts));
-    return Ok(sourced ?? planCheckpoint(rows, this.head, allowed, budget));
+    return planGatewayCheckpoint(
+      {
+        gatewayId: this.gatewayId,
+        claims,
+        allowed: reads.stateFilter(claims),
+        flushedThrough: this.#flusher.flushedThrough,
+        budgetBytes: options.budgetBytes ?? this.#budget,
+      },
+      {
+        rows,
+        log,
+        rulesSince: registry.rulesSince,
+        head: this.head,
+        source: this.#checkpointSource,
+      },
+    );
   }
 
   /** The cursor a checkpoint taken now would carry (after the last rules change, if later). */

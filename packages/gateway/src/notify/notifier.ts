@@ -2,7 +2,7 @@
  * @module notify/notifier
  * Telling realtime subscribers that new deltas were logged.
  */
-import type { RealtimeChange } from "./realtime-change.js";
+import { RealtimeChange, type RealtimeChangeParts } from "./realtime-change.js";
 
 /** Listeners of a gateway's accepted pushes; a failing listener never affects the push. */
 export class Notifier {
@@ -28,6 +28,11 @@ export class Notifier {
         // A failing listener must not break the push that already succeeded.
       }
     }
+  }
+
+  /** Builds the change of newly logged entries and hands it out, if anyone listens. */
+  logged(parts: RealtimeChangeParts): void {
+    if (this.listening) this.notify(new RealtimeChange(parts));
   }
 
   /** Removes every listener. */
