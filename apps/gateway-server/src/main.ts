@@ -25,7 +25,7 @@ const gateway = started.value;
 const { server } = gateway;
 const lines = [
   `LakeSync gateway listening on ${server.url}`,
-  `  data: ${config.value.dataDir} (write-ahead log); flushes to ${gateway.target.description}`,
+  `  data: ${config.value.dataDir} (a SQLite store per gateway); flushes to ${gateway.target.description}`,
 ];
 if (gateway.maintenance)
   lines.push("  lake: compaction and maintenance on (LAKESYNC_COMPACTION=off stops them)");

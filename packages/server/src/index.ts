@@ -3,7 +3,7 @@
  * The LakeSync gateway self-hosted on Node: the configuration (defaults, a JSON file, environment
  * variables), the HTTP server (the routes every host shares, WebSockets, the Iceberg REST
  * catalogue under `/iceberg`, the lake's files under `/lake`, static files), the gateways it
- * serves each over a durable write-ahead log, the flush targets (Iceberg tables on local disk or
+ * serves each over its own durable SQLite store, the flush targets (Iceberg tables on local disk or
  * S3, delta files, PostgreSQL, MySQL), compaction and maintenance of the lake, and development
  * mode (tokens on request, the todo app's gateway). `npm start` and `lakesync serve` run it.
  *

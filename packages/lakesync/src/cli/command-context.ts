@@ -88,7 +88,7 @@ export function withServerOptions(command: Command): Command {
   return command
     .option(
       "-d, --data-dir <dir>",
-      "the data directory: write-ahead log, local lake, catalogue (default $LAKESYNC_DATA_DIR or .lakesync-data)",
+      "the data directory: the gateways' stores, local lake, catalogue (default $LAKESYNC_DATA_DIR or .lakesync-data)",
     )
     .option("-c, --config <file>", "a JSON configuration file (default $LAKESYNC_CONFIG)");
 }

@@ -2,8 +2,8 @@
  * @module cli/commands/serve
  * `lakesync serve`: the self-hosted gateway (`@lakesync/server`, what `npm start` runs) with the
  * same configuration (environment variables, a JSON file), `--port`, `--host`, `--data-dir` and
- * `--config` laid over it, on the embedded defaults: a write-ahead log and an Iceberg lake on
- * local disk under `.lakesync-data`. The built-in development secret (and `/dev/token`, and the
+ * `--config` laid over it, on the embedded defaults: a SQLite store per gateway and an Iceberg
+ * lake on local disk under `.lakesync-data`. The built-in development secret (and `/dev/token`, and the
  * todo app's gateway) only with `--dev`. Prints where it listens; SIGINT or SIGTERM flush and stop.
  */
 import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
@@ -54,7 +54,7 @@ function banner(config: ServerConfig, gateway: RunningGateway): string {
   const { url } = gateway.server;
   const lines = [
     `LakeSync gateway listening on ${url}`,
-    `  data: ${config.dataDir} (write-ahead log); flushes to ${gateway.target.description}`,
+    `  data: ${config.dataDir} (a SQLite store per gateway); flushes to ${gateway.target.description}`,
   ];
   if (gateway.maintenance)
     lines.push("  lake: compaction and maintenance on (LAKESYNC_COMPACTION=off stops them)");
@@ -97,7 +97,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .command("serve")
     .summary("run the self-hosted gateway")
     .description(
-      "Runs the self-hosted LakeSync gateway with the configuration `npm start` reads (environment variables, a JSON file named by --config), on embedded defaults: a write-ahead log and an Iceberg lake on local disk under .lakesync-data. Without a JWT secret it refuses to start unless --dev is given.",
+      "Runs the self-hosted LakeSync gateway with the configuration `npm start` reads (environment variables, a JSON file named by --config), on embedded defaults: a SQLite store per gateway and an Iceberg lake on local disk under .lakesync-data. Without a JWT secret it refuses to start unless --dev is given.",
     )
     .option(
       "-p, --port <port>",
