@@ -11,24 +11,21 @@ import {
   parseHLC,
   type Result,
 } from "@lakesync/core";
-import type { SyncNotification } from "@lakesync/proto";
 import type { LocalDB } from "../db/local-db.js";
 import type { SyncQueue } from "../queue/sync-queue.js";
 import type { SyncTransport } from "../transport/sync-transport.js";
-import { applyNotification, applyRemoteChanges } from "./apply-remote.js";
+import { applyRemoteChanges } from "./apply-remote.js";
 import { type BackoffOptions, backoffDelay } from "./backoff.js";
 import { CURSOR_KEY, type InitialSyncProgress, initialSync } from "./initial-sync.js";
 import { listenToPage } from "./page-events.js";
 import { pushOutbox, type RefusalEvent } from "./push-outbox.js";
+import { RealtimeInbox } from "./realtime-inbox.js";
 import { defaultScheduler, type Scheduler } from "./scheduler.js";
 import { SchemaSynchroniser } from "./schema-synchroniser.js";
 
 export type { InitialSyncProgress } from "./initial-sync.js";
 export type { RefusalEvent } from "./push-outbox.js";
 export type { Scheduler } from "./scheduler.js";
-
-/** Realtime messages kept during a cycle; beyond them, the next cycle pulls instead. */
-const MAX_WAITING = 64;
 
 /** Where the coordinator is. */
 export type SyncStatus = "idle" | "syncing" | "synced" | "offline" | "error";
@@ -83,8 +80,7 @@ export class SyncCoordinator {
   readonly #refusals = new Set<(event: RefusalEvent) => void>();
   readonly #schemas: SchemaSynchroniser;
   #schemasDirty = true;
-  /** Realtime messages that arrived during a cycle, applied after it. */
-  readonly #realtime: SyncNotification[] = [];
+  readonly #inbox: RealtimeInbox;
 
   constructor(options: SyncCoordinatorOptions) {
     this.#o = {
@@ -96,6 +92,13 @@ export class SyncCoordinator {
       ...options,
     };
     this.#schemas = new SchemaSynchroniser(options.db, options.transport);
+    this.#inbox = new RealtimeInbox({
+      db: options.db,
+      clock: options.clock,
+      schemaMismatch: () => {
+        this.#schemasDirty = true;
+      },
+    });
   }
 
   /** Subscribes to initial-sync progress; returns a function that unsubscribes. */
@@ -144,8 +147,7 @@ export class SyncCoordinator {
     }
     this.#running = this.#cycle().finally(() => {
       this.#running = undefined;
-      const waiting = this.#realtime.splice(0);
-      if (!waiting.every((n) => this.#applyRealtime(n))) this.#again = true;
+      if (this.#inbox.drain()) this.#again = true;
       if (this.#again) {
         this.#again = false;
         void this.syncNow();
@@ -163,10 +165,10 @@ export class SyncCoordinator {
     if (this.#started) return;
     this.#started = true;
     this.#unsubscribe = this.#o.transport.subscribe?.(
-      (notification) => this.#received(notification),
-      {
-        clientId: this.#o.clientId,
+      (notification) => {
+        if (this.#inbox.receive(notification, this.#running !== undefined)) void this.syncNow();
       },
+      { clientId: this.#o.clientId },
     );
     this.#removeListeners = listenToPage(() => void this.syncNow());
     void this.syncNow();
@@ -262,27 +264,6 @@ export class SyncCoordinator {
       }
       if (!page.value.hasMore || page.value.deltas.length === 0) return Ok(undefined);
     }
-  }
-
-  /** A realtime message: applied now, kept until the cycle under way ends, or pulled for. */
-  #received(notification: SyncNotification | undefined): void {
-    if (notification?.kind !== "deltas") {
-      void this.syncNow();
-    } else if (this.#running) {
-      // A long cycle (an initial sync) does not hoard messages: past a few, pull after it.
-      if (this.#realtime.length < MAX_WAITING) this.#realtime.push(notification);
-      else void this.syncNow();
-    } else if (!this.#applyRealtime(notification)) {
-      void this.syncNow();
-    }
-  }
-
-  /** Applies a realtime message that follows on the cursor; false when a pull must fetch it. */
-  #applyRealtime(notification: SyncNotification): boolean {
-    const applied = applyNotification(this.#o.db, this.#o.clock, notification);
-    if (applied.ok) return applied.value;
-    if (applied.error.code === "SCHEMA_MISMATCH") this.#schemasDirty = true;
-    return false;
   }
 
   #push(): Promise<Result<void, LakeSyncError>> {
