@@ -3,11 +3,11 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planScan } from "../../scan/plan-scan.js";
+import { delta, RowIndex } from "../../testing.js";
 import { icebergFlushTarget } from "../iceberg-flush-target.js";
 import type { LakeSyncBatch } from "../lake-batch.js";
 import { readLakeTable } from "../read-lake.js";
 import { openTestLake, type TestLake } from "./support/lake.js";
-import { delta, RowIndex } from "./support/row-index.js";
 
 let lake: TestLake;
 let duck: Awaited<ReturnType<DuckDBInstance["connect"]>>;

@@ -11,12 +11,12 @@ import { ScriptedCatalogue } from "../../__tests__/support/scripted-catalogue.js
 import type { Catalogue, LoadedTable, TableIdentifier } from "../../catalogue/catalogue.js";
 import type { TableRequirement, TableUpdate } from "../../catalogue/updates.js";
 import { CatalogueError } from "../../errors.js";
+import { delta, expectedRow, RowIndex } from "../../testing.js";
 import { icebergFlushTarget } from "../iceberg-flush-target.js";
 import type { LakeSyncBatch } from "../lake-batch.js";
 import { readLakeRowStates, readLakeTable } from "../read-lake.js";
 import { readLakeHistory } from "../read-lake-history.js";
 import { openTestLake, type TestLake } from "./support/lake.js";
-import { delta, expectedRow, RowIndex } from "./support/row-index.js";
 
 const TODOS: TableSchema = {
   table: "todos",

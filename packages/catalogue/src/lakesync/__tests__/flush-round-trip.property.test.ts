@@ -8,12 +8,12 @@ import {
 } from "@lakesync/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { delta, expectedRow, RowIndex, withHiddenValuesNulled } from "../../testing.js";
 import { icebergFlushTarget } from "../iceberg-flush-target.js";
 import type { LakeSyncLogEntry } from "../lake-batch.js";
 import { readLakeRowStates, readLakeTable } from "../read-lake.js";
 import { readLakeHistory } from "../read-lake-history.js";
 import { openTestLake } from "./support/lake.js";
-import { delta, expectedRow, RowIndex, withHiddenValuesNulled } from "./support/row-index.js";
 
 const TODOS: TableSchema = {
   table: "todos",

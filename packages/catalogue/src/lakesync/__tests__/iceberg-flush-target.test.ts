@@ -12,6 +12,7 @@ import { COMMIT_KEY_PROPERTY } from "../../commit/snapshot-summary.js";
 import { bucketString } from "../../iceberg/bucket-transform.js";
 import { currentSchema, defaultSpec } from "../../iceberg/metadata.js";
 import { planScan } from "../../scan/plan-scan.js";
+import { delta, RowIndex } from "../../testing.js";
 import { icebergFlushTarget } from "../iceberg-flush-target.js";
 import type { LakeSyncBatch } from "../lake-batch.js";
 import { lakeTables } from "../layout.js";
@@ -19,7 +20,6 @@ import { HISTORY_SCHEMA, STATE_SCHEMA } from "../layout-schemas.js";
 import { readLakeRowStates, readLakeTable } from "../read-lake.js";
 import { readLakeHistory } from "../read-lake-history.js";
 import { openTestLake, type TestLake } from "./support/lake.js";
-import { delta, RowIndex } from "./support/row-index.js";
 
 const TODOS: TableSchema = {
   table: "todos",

@@ -2,10 +2,10 @@ import "@lakesync/parquet/node";
 import { type RowState, type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { icebergRead } from "icebird";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { delta, expectedRow, RowIndex } from "../../testing.js";
 import { icebergFlushTarget } from "../iceberg-flush-target.js";
 import type { LakeSyncBatch } from "../lake-batch.js";
 import { openTestLake, type TestLake } from "./support/lake.js";
-import { delta, expectedRow, RowIndex } from "./support/row-index.js";
 
 /** What icebird returns for a row of `ns.T`: JSON columns as their text, absent values null. */
 function asStored(rowId: string, state: RowState, schema: TableSchema) {

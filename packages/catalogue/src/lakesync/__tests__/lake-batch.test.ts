@@ -9,9 +9,9 @@ import {
   type TableSchema,
 } from "@lakesync/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { delta } from "../../testing.js";
 import { type IcebergFlushTargetOptions, icebergFlushTarget } from "../iceberg-flush-target.js";
 import type { LakeSyncBatch, LakeSyncFlushTarget, LakeSyncLogEntry } from "../lake-batch.js";
-import { delta } from "./support/row-index.js";
 
 /**
  * A copy of `@lakesync/gateway`'s `FlushBatch`, `FlushWritten` and `FlushTarget` (flush/flush-target.ts),

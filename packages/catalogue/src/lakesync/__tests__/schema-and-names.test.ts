@@ -2,12 +2,12 @@ import "@lakesync/parquet/node";
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { currentSchema } from "../../iceberg/metadata.js";
+import { delta, RowIndex } from "../../testing.js";
 import { icebergFlushTarget } from "../iceberg-flush-target.js";
 import type { LakeSyncBatch } from "../lake-batch.js";
 import { tableDirectory } from "../layout.js";
 import { readLakeRowStates, readLakeTable } from "../read-lake.js";
 import { openTestLake, type TestLake } from "./support/lake.js";
-import { delta, RowIndex } from "./support/row-index.js";
 
 let lake: TestLake;
 beforeEach(async () => {

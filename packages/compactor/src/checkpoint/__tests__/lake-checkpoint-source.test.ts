@@ -1,4 +1,5 @@
 import "@lakesync/parquet/node";
+import { delta, RowIndex } from "@lakesync/catalogue/testing";
 import {
   type HLCTimestamp,
   type LakeSyncError,
@@ -9,7 +10,6 @@ import {
 } from "@lakesync/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import { delta, RowIndex } from "../../__tests__/support/row-index.js";
 import { Compactor } from "../../compaction/compactor.js";
 import { lakeCheckpointSource } from "../lake-checkpoint-source.js";
 
@@ -31,6 +31,7 @@ afterEach(async () => {
 /** Todos of two owners (one deleted) flushed twice, notes flushed once before them. */
 async function flushed(): Promise<{ index: RowIndex; seqs: Map<string, bigint> }> {
   const index = new RowIndex(
+    "gw",
     new Map([
       ["todos", TODOS],
       ["notes", NOTES],

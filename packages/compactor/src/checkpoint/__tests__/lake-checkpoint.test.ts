@@ -1,6 +1,12 @@
 import "@lakesync/parquet/node";
 import type { LakeSyncLogEntry } from "@lakesync/catalogue";
 import {
+  delta,
+  expectedStates,
+  RowIndex,
+  withHiddenValuesNulled,
+} from "@lakesync/catalogue/testing";
+import {
   applyToRowState,
   EMPTY_ROW_STATE,
   type RowDelta,
@@ -13,12 +19,6 @@ import {
 import type { CheckpointChunk } from "@lakesync/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import {
-  delta,
-  expectedStates,
-  RowIndex,
-  withHiddenValuesNulled,
-} from "../../__tests__/support/row-index.js";
 import { Compactor } from "../../compaction/compactor.js";
 import { estimateDeltaBytes } from "../chunk-cutter.js";
 import { lakeCheckpoint } from "../lake-checkpoint.js";
@@ -107,7 +107,7 @@ async function history(index: RowIndex, log: LakeSyncLogEntry[]) {
 describe("lakeCheckpoint", () => {
   it("rebuilds every row's exact merge state from the compacted lake, tombstones included", async () => {
     lake = await openTestLake({ buckets: 4 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     const log: LakeSyncLogEntry[] = [];
     await history(index, log);
     unwrapOrThrow(await new Compactor(lake).compactNamespace(["lake"]));
@@ -136,7 +136,7 @@ describe("lakeCheckpoint", () => {
 
   it("cuts each table into chunks within the byte budget", async () => {
     lake = await openTestLake({ buckets: 4 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     await history(index, []);
     const checkpoint = unwrapOrThrow(
       await lakeCheckpoint({ ...lake, namespace: ["lake"], tables: ["todos"], chunkBytes: 1024 }),
@@ -153,7 +153,7 @@ describe("lakeCheckpoint", () => {
 
   it("sends only the rows the caller's sync rules grant, judged at serve time", async () => {
     lake = await openTestLake({ buckets: 4 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     await history(index, []);
     const rules: SyncRules = {
       version: 1,
@@ -185,7 +185,7 @@ describe("lakeCheckpoint", () => {
 
   it("with the gateway's log after servedFrom, a new client reaches the gateway's state even when the flushed log was trimmed", async () => {
     lake = await openTestLake({ buckets: 4 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     const log: LakeSyncLogEntry[] = [];
     await history(index, log);
     unwrapOrThrow(await new Compactor(lake).compactNamespace(["lake"]));

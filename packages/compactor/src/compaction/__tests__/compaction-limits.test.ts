@@ -1,9 +1,9 @@
 import "@lakesync/parquet/node";
 import { bucketString, lakeTables, planScan, readLakeTable } from "@lakesync/catalogue";
+import { delta, expectedRows, RowIndex } from "@lakesync/catalogue/testing";
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import { delta, expectedRows, RowIndex } from "../../__tests__/support/row-index.js";
 import type { Progress } from "../../progress.js";
 import { compactionLimits } from "../compaction-options.js";
 import { Compactor } from "../compactor.js";
@@ -42,7 +42,7 @@ function insert(index: RowIndex, from: number, count: number, wall: number, body
 describe("what a compaction rewrites", () => {
   it("rewrites only the partitions and files that need it", async () => {
     lake = await openTestLake({ buckets: 2 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     insert(index, 0, 40, 10);
     await lake.flush(index.take("notes"));
     // `smallFileBytes: 1`: no file is small, so only files with deletes against them are rewritten.
@@ -79,7 +79,7 @@ describe("what a compaction rewrites", () => {
 
   it("leaves a partition alone while it has fewer small files than the minimum and no deletes", async () => {
     lake = await openTestLake({ buckets: 1 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     insert(index, 0, 5, 10);
     await lake.flush(index.take("notes"));
     const done = unwrapOrThrow(
@@ -92,7 +92,7 @@ describe("what a compaction rewrites", () => {
 describe("file sizes and memory", () => {
   it("cuts a partition into files near the target size", async () => {
     lake = await openTestLake({ buckets: 1 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     for (let f = 0; f < 6; f++) {
       insert(index, f * 500, 500, 10 + f);
       await lake.flush(index.take("notes"));
@@ -119,7 +119,7 @@ describe("file sizes and memory", () => {
     const limits = unwrapOrThrow(compactionLimits({ memoryBudgetBytes: 4 * 1024 * 1024 }));
     expect(limits.effectiveTargetBytes).toBeLessThan(limits.targetFileBytes);
     lake = await openTestLake({ buckets: 1 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     for (let f = 0; f < 4; f++) {
       insert(index, f * 2500, 2500, 10 + f);
       await lake.flush(index.take("notes"));
@@ -150,7 +150,7 @@ describe("file sizes and memory", () => {
 describe("progress", () => {
   it("reports files, rows and bytes as the compaction goes", async () => {
     lake = await openTestLake({ buckets: 2 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     for (let f = 0; f < 3; f++) {
       insert(index, f * 30, 30, 10 + f);
       await lake.flush(index.take("notes"));

@@ -1,14 +1,9 @@
 import "@lakesync/parquet/node";
 import { lakeTables, planScan, readLakeRowStates, readLakeTable } from "@lakesync/catalogue";
+import { delta, expectedRows, expectedStates, RowIndex } from "@lakesync/catalogue/testing";
 import { type RowState, type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import {
-  delta,
-  expectedRows,
-  expectedStates,
-  RowIndex,
-} from "../../__tests__/support/row-index.js";
 import { Compactor } from "../compactor.js";
 
 const TODOS: TableSchema = {
@@ -75,7 +70,7 @@ async function flushHistory(index: RowIndex) {
 describe("Compactor", () => {
   it("folds data files and equality deletes into base files without deletes, rows and merge states unchanged", async () => {
     lake = await openTestLake({ buckets: 4 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     await flushHistory(index);
     const before = await read();
     expect(before.rows).toEqual(expectedRows(index.states.get("todos"), TODOS));
@@ -106,7 +101,7 @@ describe("Compactor", () => {
 
   it("a late delta with an older HLC still loses to a value compacted before it arrived", async () => {
     lake = await openTestLake({ buckets: 2 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     index.apply(
       delta("INSERT", "todos", "t1", "phone", at(50), [
         { column: "title", value: "newer" },
@@ -119,7 +114,7 @@ describe("Compactor", () => {
     unwrapOrThrow(await new Compactor(lake).compact(["lake"], "todos"));
 
     // A gateway restored from the compacted lake: its row index answers from the lake's states.
-    const restored = new RowIndex(schemas, "gw", 2_000_000n << 16n);
+    const restored = new RowIndex("gw", schemas, 2_000_000n << 16n);
     restored.states.set("todos", new Map((await read()).states));
     // The late delta: an old title (loses) and a first value of `meta` (wins), so it is logged.
     expect(
@@ -145,7 +140,7 @@ describe("Compactor", () => {
 
   it("a row deleted before compaction is not resurrected by an older write", async () => {
     lake = await openTestLake({ buckets: 2 });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     index.apply(
       delta("INSERT", "todos", "t1", "phone", at(10), [{ column: "title", value: "milk" }]),
     );
@@ -158,7 +153,7 @@ describe("Compactor", () => {
     unwrapOrThrow(await new Compactor(lake).compact(["lake"], "todos"));
     expect((await files()).deletes).toBe(0);
 
-    const restored = new RowIndex(schemas, "gw", 2_000_000n << 16n);
+    const restored = new RowIndex("gw", schemas, 2_000_000n << 16n);
     restored.states.set("todos", new Map((await read()).states));
     // Written offline before the delete, arriving after it (and after the compaction).
     expect(

@@ -5,16 +5,11 @@ import {
   readLakeTable,
   type TableUpdate,
 } from "@lakesync/catalogue";
+import { delta, expectedRows, expectedStates, RowIndex } from "@lakesync/catalogue/testing";
 import { type ColumnValue, type DeltaOp, type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import {
-  delta,
-  expectedRows,
-  expectedStates,
-  RowIndex,
-} from "../../__tests__/support/row-index.js";
 import { Compactor } from "../compactor.js";
 
 const TODOS: TableSchema = {
@@ -131,7 +126,7 @@ describe("compaction racing flushes", () => {
       fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 8 }), async (steps) => {
         const lake = await openTestLake({ buckets: 2 });
         try {
-          const index = new RowIndex(schemas);
+          const index = new RowIndex("gw", schemas);
           const pending: (() => Promise<void>)[] = [];
           const compactor = new Compactor({
             catalogue: racing(lake.catalogue, pending, raced),

@@ -7,11 +7,11 @@ import {
   type ScanFile,
   type TableIdentifier,
 } from "@lakesync/catalogue";
+import { delta, RowIndex } from "@lakesync/catalogue/testing";
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { icebergRead } from "icebird";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import { delta, RowIndex } from "../../__tests__/support/row-index.js";
 import { Compactor } from "../compactor.js";
 
 const v1: TableSchema = {
@@ -88,7 +88,7 @@ beforeAll(async () => {
   });
   duck = await instance.connect();
   const schemas = new Map([["todos", v1]]);
-  const index = new RowIndex(schemas);
+  const index = new RowIndex("gw", schemas);
   for (let i = 0; i < 24; i++)
     index.apply(
       delta("INSERT", "todos", `t${i}`, "phone", (10n << 16n) + BigInt(i), [

@@ -7,11 +7,11 @@ import {
   readLakeTable,
   type TableIdentifier,
 } from "@lakesync/catalogue";
+import { delta, RowIndex } from "@lakesync/catalogue/testing";
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { DAY, failingCommits, ManualClock } from "../../__tests__/support/clock.js";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import { delta, RowIndex } from "../../__tests__/support/row-index.js";
 import { Compactor } from "../../compaction/compactor.js";
 import type { Progress } from "../../progress.js";
 import { MaintenanceRunner } from "../maintenance-runner.js";
@@ -64,7 +64,7 @@ describe("snapshot expiry", () => {
   it("expires snapshots older than the maximum age, keeps the last one, and deletes only files no retained snapshot references", async () => {
     const clock = new ManualClock();
     lake = await openTestLake({ buckets: 2, now: clock.now });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     await flushDays(index, clock, 4);
     const beforeCompaction = unwrapOrThrow(await lake.catalogue.loadTable(ids.main)).metadata;
     const oldSnapshot = currentSnapshot(beforeCompaction)?.["snapshot-id"] as number;
@@ -128,7 +128,7 @@ describe("snapshot expiry", () => {
   it("keeps the newest snapshots asked for and every snapshot younger than the maximum age", async () => {
     const clock = new ManualClock();
     lake = await openTestLake({ buckets: 2, now: clock.now });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     await flushDays(index, clock, 6);
     clock.advance(2);
     // Snapshots of days 0-5 are now 8 to 3 days old.
@@ -152,7 +152,7 @@ describe("snapshot expiry", () => {
   it("keeps the state snapshot paired with the table's snapshot while a flush's second commit is missing", async () => {
     const clock = new ManualClock();
     lake = await openTestLake({ buckets: 2, now: clock.now });
-    const index = new RowIndex(schemas);
+    const index = new RowIndex("gw", schemas);
     await flushDays(index, clock, 3);
     unwrapOrThrow(await new Compactor({ ...lake, now: clock.now }).compact(["lake"], "notes"));
     const before = unwrapOrThrow(

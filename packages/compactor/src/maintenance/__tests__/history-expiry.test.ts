@@ -5,6 +5,7 @@ import {
   planScan,
   readLakeHistory,
 } from "@lakesync/catalogue";
+import { delta, RowIndex } from "@lakesync/catalogue/testing";
 import {
   applyToRowState,
   EMPTY_ROW_STATE,
@@ -17,7 +18,6 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { DAY, ManualClock } from "../../__tests__/support/clock.js";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import { delta, RowIndex } from "../../__tests__/support/row-index.js";
 import { checkHistoryAnswers, oldestAnswerableHlc } from "../history-horizon.js";
 import { MaintenanceRunner } from "../maintenance-runner.js";
 
@@ -51,7 +51,7 @@ describe("history expiry", () => {
     const clock = new ManualClock();
     const start = clock.ms;
     lake = await openTestLake({ buckets: 2, now: clock.now });
-    const index = new RowIndex(new Map([["notes", NOTES]]));
+    const index = new RowIndex("gw", new Map([["notes", NOTES]]));
     const stamp = (day: number, i: number) => (BigInt(start + day * DAY) << 16n) + BigInt(i);
     // 40 days, a flush every other day: three of five rows change, one is deleted now and then.
     for (let day = 0; day < 40; day += 2) {
@@ -127,7 +127,7 @@ describe("history expiry", () => {
     const clock = new ManualClock();
     const start = clock.ms;
     lake = await openTestLake({ buckets: 2, now: clock.now });
-    const index = new RowIndex(new Map([["notes", NOTES]]));
+    const index = new RowIndex("gw", new Map([["notes", NOTES]]));
     for (let day = 0; day < 2; day++) {
       for (let i = 0; i < 1500; i++)
         index.apply(

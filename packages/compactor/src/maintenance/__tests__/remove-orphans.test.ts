@@ -2,11 +2,11 @@ import "@lakesync/parquet/node";
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lakeTables, readLakeTable } from "@lakesync/catalogue";
+import { delta, RowIndex } from "@lakesync/catalogue/testing";
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { DAY } from "../../__tests__/support/clock.js";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import { delta, RowIndex } from "../../__tests__/support/row-index.js";
 import { fileSystemLister } from "../../node/file-system-lister.js";
 import { MaintenanceRunner } from "../maintenance-runner.js";
 
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function flushed(): Promise<string> {
   lake = await openTestLake({ buckets: 2 });
-  const index = new RowIndex(new Map([["notes", NOTES]]));
+  const index = new RowIndex("gw", new Map([["notes", NOTES]]));
   for (let i = 0; i < 4; i++)
     index.apply(
       delta("INSERT", "notes", `n${i}`, "c", 100n << 16n, [{ column: "body", value: "x" }]),

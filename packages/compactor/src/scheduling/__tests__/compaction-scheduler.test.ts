@@ -1,10 +1,10 @@
 import "@lakesync/parquet/node";
 import { lakeTables } from "@lakesync/catalogue";
+import { delta, RowIndex } from "@lakesync/catalogue/testing";
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { DAY, ManualClock } from "../../__tests__/support/clock.js";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
-import { delta, RowIndex } from "../../__tests__/support/row-index.js";
 import { tableHealth } from "../../compaction/table-health.js";
 import { CompactionScheduler, type SchedulerTimers } from "../compaction-scheduler.js";
 
@@ -33,7 +33,7 @@ const health = async () =>
 describe("CompactionScheduler", () => {
   it("compacts a table once it has more delete files than the threshold, and not before", async () => {
     lake = await openTestLake({ buckets: 1 });
-    const index = new RowIndex(new Map([["notes", NOTES]]));
+    const index = new RowIndex("gw", new Map([["notes", NOTES]]));
     const scheduler = new CompactionScheduler({
       ...lake,
       namespaces: () => [["lake"]],
@@ -53,7 +53,7 @@ describe("CompactionScheduler", () => {
 
   it("compacts a table with more small files than the threshold", async () => {
     lake = await openTestLake({ buckets: 4 });
-    const index = new RowIndex(new Map([["notes", NOTES]]));
+    const index = new RowIndex("gw", new Map([["notes", NOTES]]));
     const scheduler = new CompactionScheduler({
       ...lake,
       namespaces: () => [["lake"]],
@@ -70,7 +70,7 @@ describe("CompactionScheduler", () => {
   it("runs maintenance at most once per interval", async () => {
     const clock = new ManualClock();
     lake = await openTestLake({ buckets: 1, now: clock.now });
-    const index = new RowIndex(new Map([["notes", NOTES]]));
+    const index = new RowIndex("gw", new Map([["notes", NOTES]]));
     await flushes(index, 2);
     const scheduler = new CompactionScheduler({
       ...lake,
@@ -87,7 +87,7 @@ describe("CompactionScheduler", () => {
 
   it("ticks on its timer until stopped, never two ticks at once", async () => {
     lake = await openTestLake({ buckets: 1 });
-    const index = new RowIndex(new Map([["notes", NOTES]]));
+    const index = new RowIndex("gw", new Map([["notes", NOTES]]));
     await flushes(index, 2);
     let fire: (() => void) | undefined;
     let cleared = false;
