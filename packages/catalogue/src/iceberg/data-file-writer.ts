@@ -35,7 +35,10 @@ export interface DataFileWriteOptions {
    * Defaults to the schema's identifier fields.
    */
   readonly equalityFieldIds?: readonly number[];
-  /** The partition tuple, when it cannot be computed from the rows (delete files without the source column). */
+  /**
+   * The partition tuple, when it cannot be computed from the rows (delete files without the
+   * source column) or is known already (the rows were grouped by it); then it is not recomputed.
+   */
   readonly partition?: Readonly<Record<string, PartitionValue>>;
   readonly sortOrderId?: number;
   readonly parquet?: ParquetWriteOptions;

@@ -7,7 +7,7 @@
  */
 import { Err, type LakeSyncError, Ok, type Result, setOwn } from "@lakesync/core";
 import type { ParquetWriteOptions } from "@lakesync/parquet";
-import type { DataFile } from "../iceberg/content-file.js";
+import type { DataFile, PartitionValue } from "../iceberg/content-file.js";
 import { writeDataFile } from "../iceberg/data-file-writer.js";
 import { currentSchema, defaultSpec } from "../iceberg/metadata.js";
 import { partitionFields, partitionKey, partitionOf } from "../iceberg/partition.js";
@@ -39,6 +39,8 @@ export interface WrittenFiles {
 
 interface Group {
   readonly path: string;
+  /** The partition tuple every row of the group has (computed once, when grouping). */
+  readonly partition: Record<string, PartitionValue>;
   readonly rows: Record<string, unknown>[];
   readonly deletes: Record<string, unknown>[];
 }
@@ -72,7 +74,7 @@ export async function writePartitionedFiles(
         (f) =>
           `${tableDirectory(f.field.name)}=${tableDirectory(String(tuple.value[f.field.name]))}`,
       );
-      group = { path: ["data", ...path].join("/"), rows: [], deletes: [] };
+      group = { path: ["data", ...path].join("/"), partition: tuple.value, rows: [], deletes: [] };
       groups.set(key, group);
     }
     return Ok(group);
@@ -103,6 +105,7 @@ export async function writePartitionedFiles(
         schema: schema.value,
         spec,
         rows,
+        partition: group.partition,
         filePath: uri,
         content,
         ...(content === "data" ? {} : { equalityFieldIds: [ROW_ID_FIELD_ID] }),
