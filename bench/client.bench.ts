@@ -373,7 +373,8 @@ for (const count of only("initial-sync") ? INITIAL_SYNC_ROWS : []) {
     unwrapOrThrow(registerSchema(exact, TODO_SCHEMA));
     const plan = unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }));
     t0 = performance.now();
-    for (const chunk of plan.chunks()) unwrapOrThrow(applyDeltas(exact, checkpointDeltas(chunk)));
+    for await (const chunk of plan.chunks())
+      unwrapOrThrow(applyDeltas(exact, checkpointDeltas(unwrapOrThrow(chunk))));
     const exactSeconds = (performance.now() - t0) / 1000;
     unwrapOrThrow(await exact.close());
     rows.push({

@@ -103,9 +103,11 @@ async function child(): Promise<void> {
   const plan = unwrapOrThrow(await gateway.checkpoint());
   const planned = performance.now() - t0;
   let rows = 0;
-  for (const chunk of plan.chunks())
+  for await (const result of plan.chunks()) {
+    const chunk = unwrapOrThrow(result);
     if (chunk.payload.kind === "deltas")
       rows += new Set(chunk.payload.deltas.map((d) => d.rowId)).size;
+  }
   const checkpoint = (rows * 1000) / (performance.now() - t0);
   sample();
   clearInterval(timer);

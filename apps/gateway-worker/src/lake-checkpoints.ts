@@ -23,7 +23,7 @@ export function lakeCheckpointOptions(
       memoryBudgetBytes: workerMemoryBudget(env),
       onError: (gatewayId, error) =>
         console.error(
-          `lakesync: gateway ${gatewayId}: a checkpoint from the lake failed (served from storage): ${error.message}`,
+          `lakesync: gateway ${gatewayId}: a checkpoint from the lake failed (${error.code}): ${error.message}`,
         ),
     }),
   };

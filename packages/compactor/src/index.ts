@@ -21,7 +21,9 @@ export {
   DEFAULT_CHUNK_BYTES,
   type LakeCheckpoint,
   type LakeCheckpointOptions,
+  type LakeCheckpointPlan,
   lakeCheckpoint,
+  planLakeCheckpoint,
 } from "./checkpoint/lake-checkpoint.js";
 export {
   type LakeCheckpointRequest,

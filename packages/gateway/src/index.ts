@@ -7,7 +7,11 @@
  */
 
 export type { FlushBuffer, FlushThresholds } from "./buffer/flush-buffer.js";
-export { type CheckpointPlan, DEFAULT_CHECKPOINT_BUDGET } from "./checkpoint/build-checkpoint.js";
+export {
+  type CheckpointPlan,
+  collectCheckpoint,
+  DEFAULT_CHECKPOINT_BUDGET,
+} from "./checkpoint/build-checkpoint.js";
 export type {
   CheckpointSource,
   CheckpointSourceRequest,

@@ -4,8 +4,8 @@
  * each gateway gets the compactor's `lakeCheckpointSource`, so the tables the lake holds are read
  * from its compacted base files (bucket by bucket, with the gateway's own sync rules) and the
  * gateway's log after them, instead of every row of the gateway's store. Tables the lake does not
- * hold yet, and every checkpoint the lake cannot serve (or that would hold more than a quarter of
- * `LAKESYNC_COMPACTION_MEMORY_BYTES` of deltas: it is built in memory), still come from the store.
+ * hold yet, and every checkpoint the lake cannot plan, still come from the store. A lake checkpoint
+ * is streamed chunk by chunk as the client reads it, so its size is not bounded by memory.
  */
 import type { Catalogue, LakeLocation } from "@lakesync/catalogue";
 import { lakeCheckpointSource } from "@lakesync/compactor";
@@ -34,7 +34,7 @@ export function lakeCheckpointOptions(
       memoryBudgetBytes: c.memoryBudgetBytes,
       onError: (gatewayId, error) =>
         log(
-          `lakesync: gateway ${gatewayId}: a checkpoint from the lake failed (served from the store): ${error.message}`,
+          `lakesync: gateway ${gatewayId}: a checkpoint from the lake failed (${error.code}): ${error.message}`,
         ),
     }),
   };

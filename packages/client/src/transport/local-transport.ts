@@ -31,7 +31,8 @@ import type {
 export interface InProcessCheckpoint {
   readonly snapshotHlc: HLCTimestamp;
   readonly chunkCount: number;
-  chunks(): Iterable<CheckpointChunk>;
+  /** The chunks in order; an `Err` ends them. */
+  chunks(): AsyncIterable<Result<CheckpointChunk, LakeSyncError>>;
 }
 
 /** The gateway methods a {@link LocalTransport} calls (`SyncGateway` of @lakesync/gateway has them). */
@@ -79,8 +80,9 @@ export class LocalTransport implements SyncTransport {
       this.checkpoint = async (onChunk): Promise<Result<CheckpointSummary, LakeSyncError>> => {
         const plan = await take(this.#claims);
         if (!plan.ok) return plan;
-        for (const chunk of plan.value.chunks()) {
-          const applied = await onChunk(chunk);
+        for await (const chunk of plan.value.chunks()) {
+          if (!chunk.ok) return chunk;
+          const applied = await onChunk(chunk.value);
           if (!applied.ok) return applied;
         }
         return Ok({ snapshotHlc: plan.value.snapshotHlc, chunks: plan.value.chunkCount });

@@ -2,7 +2,8 @@
  * @module checkpoint/chunk-cutter
  * Cutting a table's rows, each as the deltas that rebuild its state, into byte-budgeted pieces
  * of a checkpoint, as the gateway cuts its own: a row never straddles two pieces, and a row
- * larger than the budget gets a piece of its own.
+ * larger than the budget gets a piece of its own. A cutter that does not keep the deltas only
+ * counts the pieces: the plan's first pass, which must cut exactly as the second.
  */
 import type { RowDelta } from "@lakesync/core";
 
@@ -22,7 +23,7 @@ export function estimateDeltaBytes(delta: RowDelta): number {
   return bytes;
 }
 
-/** One piece of a checkpoint: deltas of one table. */
+/** One piece of a checkpoint: deltas of one table (empty when the cutter only counts). */
 export interface CheckpointPiece {
   readonly table: string;
   readonly deltas: RowDelta[];
@@ -31,28 +32,37 @@ export interface CheckpointPiece {
 /** Collects the rows of one table into pieces of at most `budgetBytes` (estimated). */
 export class ChunkCutter {
   #current: RowDelta[] = [];
+  #rows = 0;
   #bytes = 0;
 
+  /** @param keep false to count pieces without holding their deltas. */
   constructor(
     readonly table: string,
     readonly budgetBytes: number,
-    /** Where finished pieces go. */
-    readonly pieces: CheckpointPiece[],
+    readonly keep = true,
   ) {}
 
-  /** Adds one row's deltas; returns their estimated bytes. */
-  add(deltas: readonly RowDelta[]): number {
-    const rowBytes = deltas.reduce((n, d) => n + estimateDeltaBytes(d), 0);
-    if (this.#current.length > 0 && this.#bytes + rowBytes > this.budgetBytes) this.finish();
-    this.#current.push(...deltas);
-    this.#bytes += rowBytes;
-    return rowBytes;
+  /**
+   * Adds one row's deltas. Returns the piece this row closed (the row starts the next one), if
+   * any, and the row's estimated bytes.
+   */
+  add(deltas: readonly RowDelta[]): { piece: CheckpointPiece | undefined; bytes: number } {
+    let bytes = 0;
+    for (const d of deltas) bytes += estimateDeltaBytes(d);
+    const piece =
+      this.#rows > 0 && this.#bytes + bytes > this.budgetBytes ? this.finish() : undefined;
+    if (this.keep) for (const d of deltas) this.#current.push(d);
+    this.#rows++;
+    this.#bytes += bytes;
+    return { piece, bytes };
   }
 
-  /** Ends the piece being filled, if it holds anything. */
-  finish(): void {
-    if (this.#current.length > 0) this.pieces.push({ table: this.table, deltas: this.#current });
+  /** Ends the piece being filled; `undefined` when it holds no row. */
+  finish(): CheckpointPiece | undefined {
+    const piece = this.#rows > 0 ? { table: this.table, deltas: this.#current } : undefined;
     this.#current = [];
+    this.#rows = 0;
     this.#bytes = 0;
+    return piece;
   }
 }

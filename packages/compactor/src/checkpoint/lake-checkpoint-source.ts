@@ -1,14 +1,16 @@
 /**
  * @module checkpoint/lake-checkpoint-source
- * {@link lakeCheckpoint} shaped as the gateway's checkpoint source (`CheckpointSource` of
+ * {@link planLakeCheckpoint} shaped as the gateway's checkpoint source (`CheckpointSource` of
  * `@lakesync/gateway`, which this package does not import: the shapes here match it
  * structurally), so a host hands it to `SyncGateway.open({ checkpointSource })`. Each request is
- * read with the gateway's own read rule; a table counts as held by the lake only when its
- * snapshot records how far the gateway's log it holds, and the gateway serves the other tables
- * (and every checkpoint the lake cannot serve) from its own store. The lake must be the one the
- * gateway flushes to: `servedFrom` is then at least the gateway's flushed watermark (every table
- * holds all its deltas up to it, however long ago the table was last written), so the gateway's
- * log, which trims only below that watermark, always continues the checkpoint.
+ * planned with the gateway's own read rule and streamed chunk by chunk as the client reads it, so
+ * serving a checkpoint holds one bucket's rows and one chunk, whatever the lake's size. A table
+ * counts as held by the lake only when its snapshot records how far the gateway's log it holds,
+ * and the gateway serves the other tables (and every checkpoint the lake cannot plan) from its
+ * own store. The lake must be the one the gateway flushes to: `servedFrom` is then at least the
+ * gateway's flushed watermark (every table holds all its deltas up to it, however long ago the
+ * table was last written), so the gateway's log, which trims only below that watermark, always
+ * continues the checkpoint.
  *
  * @example
  * const source = lakeCheckpointSource({ catalogue, location, memoryBudgetBytes: 32 << 20 });
@@ -24,8 +26,7 @@ import {
   type RowState,
 } from "@lakesync/core";
 import type { CheckpointChunk } from "@lakesync/proto";
-import { DEFAULT_MEMORY_BUDGET_BYTES } from "../compaction/compaction-options.js";
-import { lakeCheckpoint } from "./lake-checkpoint.js";
+import { planLakeCheckpoint } from "./lake-checkpoint.js";
 
 /** What the gateway asks for (the gateway's `CheckpointSourceRequest`). */
 export interface LakeCheckpointRequest {
@@ -43,7 +44,9 @@ export interface LakeCheckpointRequest {
 /** What the lake serves (the gateway's `SourcedCheckpoint`). */
 export interface LakeSourcedCheckpoint {
   readonly tables: readonly string[];
-  readonly chunks: readonly CheckpointChunk[];
+  readonly chunkCount: number;
+  /** The chunks in order, read from the lake as they are asked for; an `Err` ends them. */
+  chunks(): AsyncIterableIterator<Result<CheckpointChunk, LakeSyncError>>;
   readonly servedFrom: HLCTimestamp;
 }
 
@@ -55,21 +58,14 @@ export interface LakeCheckpointSourceOptions {
   readonly namespace?: (gatewayId: string) => Namespace;
   /** Memory for one bucket's delete keys (default 96 MiB; less when the host holds caches). */
   readonly memoryBudgetBytes?: number;
-  /**
-   * Most estimated bytes of deltas one checkpoint may hold: it is built in memory before it is
-   * served, and rows in memory cost several times their estimate. A larger checkpoint is
-   * reported to `onError` and served from the gateway's store. Default: a quarter of
-   * `memoryBudgetBytes` (24 MiB with the default budget).
-   */
-  readonly maxBytes?: number;
-  /** Told of every checkpoint the lake failed to build (the gateway then serves its store). */
+  /** Told of every checkpoint the lake failed to plan or stream. */
   readonly onError?: (gatewayId: string, error: LakeSyncError) => void;
 }
 
 /**
  * A checkpoint source over the lake (see the module comment). Its `checkpoint` answers
  * `Ok(undefined)` when the lake holds none of the tables yet, and the `Err` of
- * {@link lakeCheckpoint} (after telling `onError`) when the lake cannot be read.
+ * {@link planLakeCheckpoint} (after telling `onError`) when the lake cannot be read.
  */
 export function lakeCheckpointSource(options: LakeCheckpointSourceOptions): {
   checkpoint(
@@ -79,39 +75,39 @@ export function lakeCheckpointSource(options: LakeCheckpointSourceOptions): {
   return {
     async checkpoint(request) {
       const { allowed, gatewayId } = request;
-      const built = await lakeCheckpoint({
+      const planned = await planLakeCheckpoint({
         catalogue: options.catalogue,
         location: options.location,
         namespace: options.namespace?.(gatewayId) ?? [gatewayId],
         gatewayId,
         tables: request.tables,
         chunkBytes: request.budgetBytes,
+        // A table whose snapshot records no log range cannot say where the log must take over.
+        include: (t) => t.snapshotId !== undefined && t.flushedThrough !== undefined,
         ...(allowed ? { allowed: (table, _row, _rowId, state) => allowed(table, state) } : {}),
         ...(options.memoryBudgetBytes === undefined
           ? {}
           : { memoryBudgetBytes: options.memoryBudgetBytes }),
-        maxBytes:
-          options.maxBytes ??
-          Math.floor((options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES) / 4),
       });
-      if (!built.ok) {
-        options.onError?.(gatewayId, built.error);
-        return built;
+      if (!planned.ok) {
+        options.onError?.(gatewayId, planned.error);
+        return planned;
       }
-      // A table whose snapshot records no log range cannot say where the log must take over.
-      let servedFrom: HLCTimestamp | undefined;
-      const tables: string[] = [];
-      for (const t of built.value.tables) {
-        if (t.snapshotId === undefined || t.flushedThrough === undefined) continue;
-        tables.push(t.table);
-        if (servedFrom === undefined || t.flushedThrough < servedFrom)
-          servedFrom = t.flushedThrough;
-      }
-      if (servedFrom === undefined) return Ok(undefined);
-      if (request.flushedThrough > servedFrom) servedFrom = request.flushedThrough;
-      const held = new Set(tables);
-      const chunks = built.value.chunks.filter((chunk) => held.has(chunk.table));
-      return Ok({ tables, chunks, servedFrom });
+      const plan = planned.value;
+      if (plan.tables.length === 0) return Ok(undefined);
+      const servedFrom =
+        request.flushedThrough > plan.servedFrom ? request.flushedThrough : plan.servedFrom;
+      return Ok({
+        tables: plan.tables.map((t) => t.table),
+        chunkCount: plan.chunkCount,
+        async *chunks() {
+          for await (const chunk of plan.chunks()) {
+            if (!chunk.ok) options.onError?.(gatewayId, chunk.error);
+            yield chunk;
+          }
+        },
+        servedFrom,
+      });
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * @module checkpoint/partition-rows
  * Reading a snapshot one partition at a time: the scan plan's files grouped by partition, and
- * the live rows of one group (its data files minus the deletes that apply to them), keyed by the
- * schema's field names. Memory is one partition's rows, not the table's.
+ * the data files of one group decoded one by one, with the deletes that apply to them. Memory
+ * is one file's columns and the partition's delete keys, not the table's rows.
  */
 import {
   currentSchema,
@@ -56,36 +56,43 @@ export function filesByPartition(scan: ScanPlan): Map<string, PartitionFiles> {
   return out;
 }
 
+/** One data file of a partition, decoded: its columns by field id and which rows are live. */
+export interface PartitionFile {
+  readonly columns: ReadonlyMap<number, readonly unknown[]>;
+  readonly rowCount: number;
+  /** False for a row an equality or position delete removed. */
+  readonly live: (row: number) => boolean;
+  readonly bytesRead: number;
+}
+
 /**
- * The live rows of one partition's files (see the module comment). `Err`: the storage's or
- * Parquet reader's error, or `OVER_BUDGET` for deletes above `deleteCostLimit`.
+ * The data files of one partition, decoded one at a time with the partition's deletes applied
+ * (see the module comment): memory is the delete keys and one file. Yields an `Err` and stops
+ * for the storage's or Parquet reader's error, or `OVER_BUDGET` for deletes above
+ * `deleteCostLimit`.
  */
-export async function readPartitionRows(
+export async function* partitionFiles(
   location: LakeLocation,
   metadata: TableMetadata,
   schema: IcebergSchema,
   files: PartitionFiles,
   deleteCostLimit: number,
-): Promise<Result<{ rows: Record<string, unknown>[]; bytesRead: number }, LakeSyncError>> {
+): AsyncGenerator<Result<PartitionFile, LakeSyncError>> {
   const deletes = await readDeleteIndex(location, metadata, files.deletes, deleteCostLimit);
-  if (!deletes.ok) return deletes;
-  const wanted = fieldsToRead(schema, metadata, deletes.value);
-  let bytesRead = deletes.value.bytesRead;
-  const rows: Record<string, unknown>[] = [];
+  if (!deletes.ok) return yield deletes;
+  const index = deletes.value;
+  const wanted = fieldsToRead(schema, metadata, index);
+  let bytesRead = index.bytesRead;
   for (const file of files.data) {
     const bytes = await location.read(file.dataFile.filePath);
-    if (!bytes.ok) return bytes;
+    if (!bytes.ok) return yield bytes;
     bytesRead += bytes.value.length;
     const read = await readFileColumns(bytes.value, wanted);
-    if (!read.ok) return read;
+    if (!read.ok) return yield read;
     const { columns, rowCount } = read.value;
-    for (let i = 0; i < rowCount; i++) {
-      if (isDeleted(deletes.value, file.dataFile.filePath, file.sequenceNumber, columns, i))
-        continue;
-      const row: Record<string, unknown> = Object.create(null);
-      for (const field of schema.fields) row[field.name] = columns.get(field.id)?.[i] ?? null;
-      rows.push(row);
-    }
+    const path = file.dataFile.filePath;
+    const live = (row: number) => !isDeleted(index, path, file.sequenceNumber, columns, row);
+    yield Ok({ columns, rowCount, live, bytesRead });
+    bytesRead = 0;
   }
-  return Ok({ rows, bytesRead });
 }

@@ -14,6 +14,7 @@ import {
 } from "@lakesync/core";
 import type { CheckpointChunk } from "@lakesync/proto";
 import { describe, expect, it } from "vitest";
+import { collectCheckpoint } from "../checkpoint/build-checkpoint.js";
 import type {
   CheckpointSource,
   CheckpointSourceRequest,
@@ -41,6 +42,8 @@ const NOTES = { table: "notes", columns: [{ name: "text", type: "string" }] };
 class FakeSource implements CheckpointSource {
   lake: { states: Map<string, RowState>; servedFrom: HLCTimestamp } | undefined;
   failing = false;
+  /** How the chunk stream misbehaves after a good plan: an error, or fewer chunks than announced. */
+  streamFault: "error" | "short" | undefined;
   readonly requests: CheckpointSourceRequest[] = [];
 
   capture(deltas: readonly RowDelta[], servedFrom: HLCTimestamp): void {
@@ -66,9 +69,14 @@ class FakeSource implements CheckpointSource {
       chunkCount: 1,
       snapshotHlc: HLC_ZERO,
     };
+    const { streamFault } = this;
     const sourced: SourcedCheckpoint = {
       tables: ["todos"],
-      chunks: [chunk],
+      chunkCount: 1,
+      async *chunks() {
+        if (streamFault === "error") yield Err(new AdapterError("a file went missing"));
+        else if (streamFault !== "short") yield Ok(chunk);
+      },
       servedFrom: this.lake.servedFrom,
     };
     return Ok(sourced);
@@ -126,7 +134,7 @@ describe("checkpoints from a checkpoint source", () => {
     );
 
     const plan = unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }));
-    const chunks = [...plan.chunks()];
+    const chunks = unwrapOrThrow(await collectCheckpoint(plan));
     expect(plan.snapshotHlc).toBe(servedFrom);
     expect(chunks.map((c) => [c.table, c.chunkIndex, c.chunkCount, c.snapshotHlc])).toEqual([
       ["todos", 0, 2, servedFrom],
@@ -179,6 +187,27 @@ describe("checkpoints from a checkpoint source", () => {
     source.failing = true;
     const failed = unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }));
     expect(failed.snapshotHlc).toBe(gateway.head);
-    expect([...failed.chunks()].map((c) => c.table).sort()).toEqual(["notes", "todos"]);
+    expect(
+      unwrapOrThrow(await collectCheckpoint(failed))
+        .map((c) => c.table)
+        .sort(),
+    ).toEqual(["notes", "todos"]);
+  });
+
+  it("ends the stream with an error when the source cannot deliver what it planned", async () => {
+    const { gateway, source, first } = await setUp();
+    source.capture(first, gateway.head);
+    for (const fault of ["error", "short"] as const) {
+      source.streamFault = fault;
+      const plan = unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }));
+      const results = [];
+      for await (const chunk of plan.chunks()) results.push(chunk);
+      // Nothing after the failure: a client never takes a partial checkpoint for a whole one.
+      expect(results.map((r) => r.ok)).toEqual([false]);
+      const failed = results[0];
+      expect(failed && !failed.ok && failed.error.message).toMatch(
+        fault === "error" ? /missing/ : /did not send the 1 chunks/,
+      );
+    }
   });
 });

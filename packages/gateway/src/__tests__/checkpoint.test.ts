@@ -1,5 +1,6 @@
 import { HLC_ZERO, unwrapOrThrow } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
+import { collectCheckpoint } from "../checkpoint/build-checkpoint.js";
 import { SyncGateway } from "../gateway/sync-gateway.js";
 import { delta, hlcAt, ManualClock, OWNER_RULES, TODOS, testStore } from "./fixtures.js";
 
@@ -27,9 +28,11 @@ describe("checkpoints", () => {
       await gateway.handlePush({ clientId: "client-a", deltas, lastSeenHlc: HLC_ZERO }),
     );
     unwrapOrThrow(await gateway.setSyncRules(OWNER_RULES));
-    const chunks = [
-      ...unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }, { budgetBytes: 4096 })).chunks(),
-    ];
+    const chunks = unwrapOrThrow(
+      await collectCheckpoint(
+        unwrapOrThrow(await gateway.checkpoint({ sub: "alice" }, { budgetBytes: 4096 })),
+      ),
+    );
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.map((c) => c.chunkIndex)).toEqual(chunks.map((_, i) => i));
     expect(

@@ -2,6 +2,7 @@ import "@lakesync/parquet/node";
 import { HLC_ZERO, type LakeSyncError, type Result, unwrapOrThrow } from "@lakesync/core";
 import { readParquetToDeltas } from "@lakesync/parquet";
 import { describe, expect, it } from "vitest";
+import { collectCheckpoint } from "../checkpoint/build-checkpoint.js";
 import { delta, FakeLake, hlcAt, ManualClock, openGateway as open } from "./fixtures.js";
 
 describe("SyncGateway flush", () => {
@@ -135,7 +136,9 @@ describe("SyncGateway flush", () => {
     unwrapOrThrow(await gateway.flush());
     const expired = await gateway.handlePull({ clientId: "r", sinceHlc: HLC_ZERO, maxDeltas: 0 });
     expect(!expired.ok && expired.error.code).toBe("CURSOR_EXPIRED");
-    const chunks = [...unwrapOrThrow(await gateway.checkpoint()).chunks()];
+    const chunks = unwrapOrThrow(
+      await collectCheckpoint(unwrapOrThrow(await gateway.checkpoint())),
+    );
     expect(
       chunks.flatMap((c) => (c.payload.kind === "deltas" ? c.payload.deltas : [])),
     ).toHaveLength(4);

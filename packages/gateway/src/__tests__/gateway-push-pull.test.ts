@@ -1,6 +1,7 @@
 import "@lakesync/parquet/node";
 import { HLC_ZERO, unwrapOrThrow } from "@lakesync/core";
 import { describe, expect, it } from "vitest";
+import { collectCheckpoint } from "../checkpoint/build-checkpoint.js";
 import { SyncGateway } from "../gateway/sync-gateway.js";
 import {
   delta,
@@ -59,7 +60,9 @@ describe("SyncGateway push and pull", () => {
       await gateway.handlePush({ clientId: "a", deltas: [older], lastSeenHlc: HLC_ZERO }),
     );
     expect(ack.accepted).toBe(1); // `done` is new information
-    const checkpoint = [...unwrapOrThrow(await gateway.checkpoint()).chunks()];
+    const checkpoint = unwrapOrThrow(
+      await collectCheckpoint(unwrapOrThrow(await gateway.checkpoint())),
+    );
     const deltas = checkpoint.flatMap((c) => (c.payload.kind === "deltas" ? c.payload.deltas : []));
     const title = deltas.flatMap((d) => d.columns).find((c) => c.column === "title");
     expect(title?.value).toBe("new");

@@ -3,7 +3,15 @@
  * Cutting the gateway's merged rows into checkpoint chunks for a client's initial sync, in two
  * passes over the row states so that no more than one chunk is ever held in memory.
  */
-import { type HLCTimestamp, type RowDelta, type RowState, rowStateToDeltas } from "@lakesync/core";
+import {
+  type HLCTimestamp,
+  type LakeSyncError,
+  Ok,
+  type Result,
+  type RowDelta,
+  type RowState,
+  rowStateToDeltas,
+} from "@lakesync/core";
 import type { CheckpointChunk } from "@lakesync/proto";
 import type { RowStates, ScannedRow } from "../state/row-states.js";
 
@@ -28,8 +36,26 @@ export interface CheckpointPlan {
   /** Pull from here once every chunk is applied. */
   readonly snapshotHlc: HLCTimestamp;
   readonly chunkCount: number;
-  /** The chunks in order, each built when asked for. */
-  chunks(): IterableIterator<CheckpointChunk>;
+  /**
+   * The chunks in order, each built when asked for. An `Err` (a checkpoint source that could not
+   * read what it planned) ends them: the client's initial sync fails and is retried.
+   */
+  chunks(): AsyncIterableIterator<Result<CheckpointChunk, LakeSyncError>>;
+}
+
+/**
+ * Every chunk of `plan`, collected in memory (for tests and small tools; a server streams them);
+ * the first `Err` met instead.
+ */
+export async function collectCheckpoint(
+  plan: CheckpointPlan,
+): Promise<Result<CheckpointChunk[], LakeSyncError>> {
+  const chunks: CheckpointChunk[] = [];
+  for await (const chunk of plan.chunks()) {
+    if (!chunk.ok) return chunk;
+    chunks.push(chunk.value);
+  }
+  return Ok(chunks);
 }
 
 /** One chunk's rows: those of `table` with ids in (`after`, `last`]. */
@@ -105,20 +131,20 @@ export function planCheckpoint(
   return {
     snapshotHlc,
     chunkCount: spans.length,
-    *chunks() {
+    async *chunks() {
       for (const [chunkIndex, span] of spans.entries()) {
         const deltas: RowDelta[] = [];
         for (const row of rowsOf(rows, span.table, span.after, span.last))
           if (!allowed || allowed(span.table, row.state))
             for (const d of rowStateToDeltas(span.table, row.rowId, row.state, CHECKPOINT_IDS))
               deltas.push(d);
-        yield {
+        yield Ok({
           table: span.table,
           payload: { kind: "deltas", deltas },
           chunkIndex,
           chunkCount: spans.length,
           snapshotHlc,
-        };
+        });
       }
     },
   };

@@ -5,7 +5,15 @@
  * gateway's own rows for the tables it does not, and the gateway's log after the point the
  * source was built from. The gateway knows nothing of where the source reads; the host does.
  */
-import type { Claims, HLCTimestamp, LakeSyncError, Result, RowState } from "@lakesync/core";
+import {
+  type Claims,
+  Err,
+  type HLCTimestamp,
+  LakeSyncError,
+  Ok,
+  type Result,
+  type RowState,
+} from "@lakesync/core";
 import type { CheckpointChunk } from "@lakesync/proto";
 import type { Log } from "../log/log.js";
 import type { RowStates } from "../state/row-states.js";
@@ -37,8 +45,13 @@ export interface CheckpointSourceRequest {
 export interface SourcedCheckpoint {
   /** The tables whose rows `chunks` hold completely up to `servedFrom`; the rest come from the gateway. */
   readonly tables: readonly string[];
-  /** The rows of `tables` as chunks (the gateway renumbers them and sets their `snapshotHlc`). */
-  readonly chunks: readonly CheckpointChunk[];
+  /** How many chunks `chunks` yields. */
+  readonly chunkCount: number;
+  /**
+   * The rows of `tables` as chunks, built as they are asked for (the gateway renumbers them and
+   * sets their `snapshotHlc`); an `Err` ends them.
+   */
+  chunks(): AsyncIterableIterator<Result<CheckpointChunk, LakeSyncError>>;
   /**
    * Every delta of `tables` with `seq <= servedFrom` is in `chunks`: the gateway's log after it
    * brings the rest.
@@ -81,7 +94,8 @@ export async function planSourcedCheckpoint(
 ): Promise<CheckpointPlan | undefined> {
   const sourced = await source.checkpoint({ ...request, tables: parts.rows.tables() });
   if (!sourced.ok || sourced.value === undefined) return undefined;
-  const { tables, chunks, servedFrom } = sourced.value;
+  const { tables, servedFrom } = sourced.value;
+  const served = sourced.value;
   const { log, rulesSince } = parts;
   if (servedFrom < log.horizon || servedFrom > log.head) return undefined;
   if (rulesSince !== undefined && servedFrom < rulesSince) return undefined;
@@ -93,17 +107,37 @@ export async function planSourcedCheckpoint(
     request.budgetBytes,
     (table) => !covered.has(table),
   );
-  const served = chunks.filter((chunk) => covered.has(chunk.table));
-  const chunkCount = served.length + own.chunkCount;
+  const chunkCount = served.chunkCount + own.chunkCount;
   return {
     snapshotHlc: servedFrom,
     chunkCount,
-    *chunks() {
+    async *chunks() {
       let chunkIndex = 0;
-      for (const chunk of served)
-        yield { ...chunk, chunkIndex: chunkIndex++, chunkCount, snapshotHlc: servedFrom };
-      for (const chunk of own.chunks())
-        yield { ...chunk, chunkIndex: chunkIndex++, chunkCount, snapshotHlc: servedFrom };
+      const number = (chunk: CheckpointChunk) =>
+        Ok({ ...chunk, chunkIndex: chunkIndex++, chunkCount, snapshotHlc: servedFrom });
+      for await (const chunk of served.chunks()) {
+        if (!chunk.ok) return yield chunk;
+        // A source serves only the tables it holds; a chunk of another table would duplicate ours.
+        if (!covered.has(chunk.value.table)) return yield Err(foreign(chunk.value.table));
+        if (chunkIndex >= served.chunkCount) return yield Err(overrun(served.chunkCount));
+        yield number(chunk.value);
+      }
+      if (chunkIndex !== served.chunkCount) return yield Err(overrun(served.chunkCount));
+      for await (const chunk of own.chunks()) {
+        if (!chunk.ok) return yield chunk;
+        yield number(chunk.value);
+      }
     },
   };
 }
+
+const foreign = (table: string) =>
+  new LakeSyncError(
+    "CHECKPOINT_FAILED",
+    `the checkpoint source sent a chunk of table ${table}, which it does not hold`,
+  );
+const overrun = (count: number) =>
+  new LakeSyncError(
+    "CHECKPOINT_FAILED",
+    `the checkpoint source did not send the ${count} chunks it announced`,
+  );

@@ -3,7 +3,7 @@
  * The body of `GET /sync/:gatewayId/checkpoint`: checkpoint chunks as length-prefixed frames,
  * streamed as they are built.
  */
-import { Err, Ok, type Result } from "@lakesync/core";
+import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
 import { type CheckpointChunk, encodeCheckpointChunk, type WireError } from "@lakesync/proto";
 
 /**
@@ -34,25 +34,33 @@ export function encodeCheckpointFrames(
 
 /**
  * A stream of frames that builds each chunk only when the reader asks for more, so a checkpoint
- * of any size is served with one chunk in memory at a time.
+ * of any size is served with one chunk in memory at a time. A chunk that fails to build ends the
+ * stream with an error (the client sees a broken body and retries its initial sync); `onError`
+ * is told first.
  */
 export function checkpointFrameStream(
-  chunks: Iterator<CheckpointChunk>,
+  chunks: AsyncIterator<Result<CheckpointChunk, LakeSyncError>>,
+  onError?: (error: LakeSyncError) => void,
 ): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
-        const next = chunks.next();
+      async pull(controller) {
+        const next = await chunks.next();
         if (next.done) {
           controller.close();
           return;
         }
-        const frame = encodeCheckpointFrame(next.value);
-        if (frame.ok) controller.enqueue(frame.value);
-        else controller.error(frame.error);
+        const frame = next.value.ok ? encodeCheckpointFrame(next.value.value) : next.value;
+        if (frame.ok) {
+          controller.enqueue(frame.value);
+          return;
+        }
+        onError?.(frame.error);
+        controller.error(frame.error);
+        await chunks.return?.();
       },
-      cancel() {
-        chunks.return?.();
+      async cancel() {
+        await chunks.return?.();
       },
     },
     { highWaterMark: 1 },

@@ -9,7 +9,7 @@ import {
   type RowDelta,
   unwrapOrThrow,
 } from "@lakesync/core";
-import { type LogEntry, SyncGateway } from "@lakesync/gateway";
+import { collectCheckpoint, type LogEntry, SyncGateway } from "@lakesync/gateway";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WalGatewayStore } from "../wal-store.js";
 
@@ -179,7 +179,9 @@ describe("WalGatewayStore log rewrite", () => {
     const head = gateway.head;
     await gateway.close({ flush: false });
     const restarted = await open();
-    const chunks = [...unwrapOrThrow(await restarted.checkpoint()).chunks()];
+    const chunks = unwrapOrThrow(
+      await collectCheckpoint(unwrapOrThrow(await restarted.checkpoint())),
+    );
     const rowIds = new Set(
       chunks.flatMap((c) =>
         c.payload.kind === "deltas" ? c.payload.deltas.map((d) => d.rowId) : [],

@@ -3,13 +3,16 @@ import { delta, RowIndex } from "@lakesync/catalogue/testing";
 import {
   type HLCTimestamp,
   type LakeSyncError,
+  type Result,
   type RowDelta,
   type RowState,
   type TableSchema,
   unwrapOrThrow,
 } from "@lakesync/core";
+import type { CheckpointChunk } from "@lakesync/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
+import { watchLocation } from "../../__tests__/support/watched-location.js";
 import { Compactor } from "../../compaction/compactor.js";
 import { lakeCheckpointSource } from "../lake-checkpoint-source.js";
 
@@ -24,6 +27,14 @@ const NOTES: TableSchema = { table: "notes", columns: [{ name: "body", type: "st
 const at = (wall: number, counter = 0) => (BigInt(wall) << 16n) | BigInt(counter);
 
 let lake: TestLake;
+
+async function collect(
+  chunks: AsyncIterable<Result<CheckpointChunk, LakeSyncError>>,
+): Promise<CheckpointChunk[]> {
+  const out: CheckpointChunk[] = [];
+  for await (const chunk of chunks) out.push(unwrapOrThrow(chunk));
+  return out;
+}
 afterEach(async () => {
   await lake?.close();
 });
@@ -91,8 +102,10 @@ describe("lakeCheckpointSource", () => {
     expect([...served.tables].sort()).toEqual(["notes", "todos"]);
     expect(served.servedFrom).toBe(seqs.get("notes"));
     expect(judged).toContain("todos");
+    const chunks = await collect(served.chunks());
+    expect(chunks.map((c) => c.chunkIndex)).toEqual([...Array(served.chunkCount).keys()]);
     const rows = new Set(
-      served.chunks.flatMap((c) =>
+      chunks.flatMap((c) =>
         c.payload.kind === "deltas" ? c.payload.deltas.map((d: RowDelta) => d.rowId) : [],
       ),
     );
@@ -114,19 +127,53 @@ describe("lakeCheckpointSource", () => {
     expect(served?.servedFrom).toBe(watermark);
   });
 
-  it("refuses a checkpoint larger than it may hold in memory (the store serves it)", async () => {
+  it("streams a checkpoint: the lake is read again chunk by chunk, after the plan counted them", async () => {
+    lake = await openTestLake({ buckets: 2 });
+    const { index } = await flushed();
+    for (let i = 0; i < 200; i++)
+      index.apply(
+        delta("INSERT", "todos", `more${i}`, "phone", at(30, i), [
+          { column: "title", value: `another todo ${i}` },
+        ]),
+      );
+    await lake.flush(index.take("todos"));
+    const watched = watchLocation(lake.location);
+    const { location } = watched;
+    const source = lakeCheckpointSource({ ...lake, location, namespace: () => ["lake"] });
+    const served = unwrapOrThrow(await source.checkpoint(request(undefined, ["todos"], 1024)));
+    if (!served) throw new Error("the lake holds todos");
+    expect(served.chunkCount).toBeGreaterThan(1);
+    const planned = watched.reads;
+    const stream = served.chunks();
+    const first = await stream.next();
+    expect(first.done).toBe(false);
+    // Only the first bucket's files were read again so far: the rest are read as the client asks.
+    expect(watched.reads).toBeGreaterThan(planned);
+    expect(watched.reads).toBeLessThan(2 * planned);
+    const rest = await collect(stream);
+    expect(rest.length + 1).toBe(served.chunkCount);
+    expect(watched.reads).toBe(2 * planned);
+  });
+
+  it("ends the stream with an error (told to onError) when the lake's files go between the passes", async () => {
     lake = await openTestLake({ buckets: 2 });
     await flushed();
+    const watched = watchLocation(lake.location);
+    const { location } = watched;
     const errors: string[] = [];
     const source = lakeCheckpointSource({
       ...lake,
+      location,
       namespace: () => ["lake"],
-      maxBytes: 300,
       onError: (_id, error) => errors.push(error.code),
     });
-    const refused = await source.checkpoint(request(undefined, ["todos", "notes"]));
-    expect(!refused.ok && refused.error.code).toBe("OVER_BUDGET");
-    expect(errors).toEqual(["OVER_BUDGET"]);
+    const served = unwrapOrThrow(await source.checkpoint(request(undefined, ["todos"])));
+    if (!served) throw new Error("the lake holds todos");
+    watched.broken = true;
+    const results = [];
+    for await (const chunk of served.chunks()) results.push(chunk);
+    expect(results.at(-1)?.ok).toBe(false);
+    expect(errors).toEqual(["CHECKPOINT_FAILED"]);
   });
 
   it("has nothing for a gateway the lake does not hold, and reports its failures", async () => {

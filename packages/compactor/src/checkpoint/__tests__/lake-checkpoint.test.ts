@@ -19,6 +19,7 @@ import {
 import type { CheckpointChunk } from "@lakesync/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { openTestLake, type TestLake } from "../../__tests__/support/lake.js";
+import { watchLocation } from "../../__tests__/support/watched-location.js";
 import { Compactor } from "../../compaction/compactor.js";
 import { estimateDeltaBytes } from "../chunk-cutter.js";
 import { lakeCheckpoint } from "../lake-checkpoint.js";
@@ -149,6 +150,39 @@ describe("lakeCheckpoint", () => {
       expect(bytes).toBeLessThanOrEqual(1024);
     }
     expect(replica(deltasOf(checkpoint.chunks))).toEqual(indexStates(index, ["todos"]));
+  });
+
+  it("joins a bucket too large for the budget in slices, with the same result", async () => {
+    lake = await openTestLake({ buckets: 1 });
+    const index = new RowIndex("gw", schemas);
+    let seed = 7;
+    const noise = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed.toString(36).padStart(7, "0");
+    };
+    for (let i = 0; i < 6000; i++)
+      index.apply(
+        delta("INSERT", "todos", `t${i}`, "phone", at(10, i), [
+          { column: "title", value: `${noise()}${noise()}${noise()}${noise()}${noise()}` },
+          { column: "owner", value: i % 2 ? "alice" : "bob" },
+        ]),
+      );
+    for (let i = 0; i < 6000; i += 5)
+      index.apply(delta("DELETE", "todos", `t${i}`, "laptop", at(20, i)));
+    await lake.flush(index.take("todos"));
+    // Compacted first: a flush's delete keys of 6000 rows would not fit the tight budget.
+    unwrapOrThrow(await new Compactor(lake).compactNamespace(["lake"]));
+    const watched = watchLocation(lake.location);
+    const { location } = watched;
+    const whole = { ...lake, location, namespace: ["lake"], tables: ["todos"] };
+    const roomy = unwrapOrThrow(await lakeCheckpoint(whole));
+    const roomyReads = watched.reads;
+    watched.reads = 0;
+    // 4 MiB of budget leaves 1 MiB for a bucket's values: this bucket needs several slices.
+    const tight = unwrapOrThrow(await lakeCheckpoint({ ...whole, memoryBudgetBytes: 4 << 20 }));
+    expect(watched.reads).toBeGreaterThan(roomyReads);
+    expect(replica(deltasOf(tight.chunks))).toEqual(replica(deltasOf(roomy.chunks)));
+    expect(replica(deltasOf(tight.chunks))).toEqual(indexStates(index, ["todos"]));
   });
 
   it("sends only the rows the caller's sync rules grant, judged at serve time", async () => {

@@ -16,6 +16,7 @@ import {
   unwrapOrThrow,
 } from "@lakesync/core";
 import type { RowRef } from "@lakesync/proto";
+import { collectCheckpoint } from "../../checkpoint/build-checkpoint.js";
 import type { SyncGateway } from "../../gateway/sync-gateway.js";
 
 export class Replica {
@@ -40,7 +41,9 @@ export class Replica {
 
   /** Starts again from a checkpoint: everything held before is replaced. */
   async bootstrap(): Promise<void> {
-    const chunks = [...unwrapOrThrow(await this.gateway.checkpoint(this.claims)).chunks()];
+    const chunks = unwrapOrThrow(
+      await collectCheckpoint(unwrapOrThrow(await this.gateway.checkpoint(this.claims))),
+    );
     this.states.clear();
     for (const chunk of chunks)
       if (chunk.payload.kind === "deltas") this.apply(chunk.payload.deltas);

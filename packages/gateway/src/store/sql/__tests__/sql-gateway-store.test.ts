@@ -11,6 +11,7 @@ import {
   pullAll,
   TODOS,
 } from "../../../__tests__/fixtures.js";
+import { collectCheckpoint } from "../../../checkpoint/build-checkpoint.js";
 import { SyncGateway } from "../../../gateway/sync-gateway.js";
 import { openNodeSqlite } from "../../../node/node-sqlite-driver.js";
 import { encodeDeltaChunk, encodeLogBatch } from "../../batch-codec.js";
@@ -59,8 +60,8 @@ describe("SqlGatewayStore", () => {
     await push(gateway, [edit]);
     const rows = new Map<string, string>();
     for (const chunk of unwrapOrThrow(
-      await gateway.checkpoint({}, { budgetBytes: 8_192 }),
-    ).chunks())
+      await collectCheckpoint(unwrapOrThrow(await gateway.checkpoint({}, { budgetBytes: 8_192 }))),
+    ))
       if (chunk.payload.kind === "deltas")
         for (const d of chunk.payload.deltas)
           rows.set(d.rowId, String(d.columns.find((c) => c.column === "title")?.value));
@@ -143,9 +144,9 @@ describe("SqlGatewayStore", () => {
     expect(again.stats().logEntries).toBe(10);
     const expired = await again.handlePull({ clientId: "r", sinceHlc: HLC_ZERO, maxDeltas: 0 });
     expect(!expired.ok && expired.error.code).toBe("CURSOR_EXPIRED");
-    const rows = [...unwrapOrThrow(await again.checkpoint()).chunks()].flatMap((c) =>
-      c.payload.kind === "deltas" ? c.payload.deltas : [],
-    );
+    const rows = unwrapOrThrow(
+      await collectCheckpoint(unwrapOrThrow(await again.checkpoint())),
+    ).flatMap((c) => (c.payload.kind === "deltas" ? c.payload.deltas : []));
     expect(new Set(rows.map((d) => d.rowId)).size).toBe(40);
   });
 });
@@ -194,9 +195,9 @@ describe("moving older stores into the SQL layout", () => {
     );
     const gateway = await open(new SqlGatewayStore(sql), clock);
     expect(gateway.stats()).toMatchObject({ rows: 5, logEntries: 3, bufferedDeltas: 2 });
-    const rows = [...unwrapOrThrow(await gateway.checkpoint()).chunks()].flatMap((c) =>
-      c.payload.kind === "deltas" ? c.payload.deltas : [],
-    );
+    const rows = unwrapOrThrow(
+      await collectCheckpoint(unwrapOrThrow(await gateway.checkpoint())),
+    ).flatMap((c) => (c.payload.kind === "deltas" ? c.payload.deltas : []));
     const titles = new Map(rows.map((d) => [d.rowId, d.columns[0]?.value]));
     expect(Object.fromEntries(titles)).toEqual({
       t0: "old",
