@@ -67,6 +67,10 @@ class FileSnapshotStore implements SnapshotStore {
     await rename(`${path}.tmp`, path);
     return Ok(undefined);
   }
+  async remove(name: string) {
+    rmSync(join(this.#dir, name), { force: true });
+    return Ok(undefined);
+  }
 }
 
 // The persistence rows seed their databases in a worker thread (so the main thread measured

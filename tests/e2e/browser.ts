@@ -188,3 +188,15 @@ export async function expectTitlesOf(
     .poll(async () => (await titlesOf(page, owner)).sort(), { timeout: 20_000, interval: 200 })
     .toEqual([...expected].sort());
 }
+
+/** The top-level entries of the origin's private file system (one SAH pool per OPFS database). */
+export function storedOpfs(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = (await navigator.storage.getDirectory()) as FileSystemDirectoryHandle & {
+      keys(): AsyncIterable<string>;
+    };
+    const names: string[] = [];
+    for await (const name of root.keys()) names.push(name);
+    return names.sort();
+  });
+}

@@ -10,6 +10,7 @@ import {
   openTab,
   screenshot,
   sideBySide,
+  storedOpfs,
   storedReplicas,
 } from "./browser.js";
 
@@ -96,7 +97,7 @@ describe("every tab of a browser shares one replica", () => {
     await context.close();
   });
 
-  it("20 tabs opened and closed leave one client id and one snapshot", async () => {
+  it("20 tabs opened and closed leave one client id and one OPFS database", async () => {
     const { context, page: first } = await openApp(browser, baseUrl, "kate");
     await addTodo(first, "Seen by every tab");
     await expectSynced(first);
@@ -115,7 +116,9 @@ describe("every tab of a browser shares one replica", () => {
     await expectSynced(last);
     const stored = await storedReplicas(last);
     expect(stored.clientIds.filter((k) => k.includes("kate"))).toHaveLength(1);
-    expect(stored.snapshots.filter((k) => k.includes("kate"))).toHaveLength(1);
+    // The replica lives in OPFS (one SAH pool directory), with no snapshot in IndexedDB.
+    expect(stored.snapshots.filter((k) => k.includes("kate"))).toHaveLength(0);
+    expect((await storedOpfs(last)).filter((d) => d.includes("kate"))).toHaveLength(1);
     expect(stored.databases.filter((d) => d.includes("kate"))).toHaveLength(1);
     expect(await last.evaluate(() => document.body.dataset.clientId)).toBe(ids[0]);
     await context.close();

@@ -34,6 +34,9 @@ export default defineConfig({
   build: { target: "es2022", sourcemap: true },
   plugins: [precachingServiceWorker()],
   worker: { format: "es" },
+  // The SQLite WebAssembly build finds its wasm next to itself (new URL(..., import.meta.url)):
+  // pre-bundling it in dev would move the module away from the file.
+  optimizeDeps: { exclude: ["@sqlite.org/sqlite-wasm"] },
   server: {
     proxy: {
       "/sync": { target: "http://127.0.0.1:8787", ws: true },

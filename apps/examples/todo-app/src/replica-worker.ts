@@ -1,7 +1,9 @@
 /**
  * @module replica-worker
  * The dedicated worker the leader tab starts: it opens the user's replica and serves it to every
- * tab, so merges, queries and snapshots never hold up a page. The worker's name is the user.
+ * tab, so merges and queries never hold up a page. Here the database is a file in OPFS (every
+ * commit durable, no snapshots; `openReplicaEngine` picks it where a worker can). The worker's
+ * name is the user.
  */
 import { hostReplica, replicaName } from "@lakesync/client";
 import { openTodoEngine } from "./replica.js";

@@ -35,7 +35,10 @@ export interface Replica {
   readonly shared: SharedReplica;
 }
 
-/** Opens the user's replica of the `todos` gateway (in the leader's worker). */
+/**
+ * Opens the user's replica of the `todos` gateway: in the leader's worker a file in OPFS; where
+ * the leader hosts it on its page (no `Worker`), sql.js with snapshots in IndexedDB.
+ */
 export async function openTodoEngine(user: string): Promise<Result<ReplicaEngine, LakeSyncError>> {
   const scope = { gateway: "todos", user };
   const clientId = await replicaClientId(scope);

@@ -20,13 +20,13 @@ import {
   type SchemaError,
   valueFitsType,
 } from "@lakesync/core";
-import type { SqlValue } from "sql.js";
 import type { LocalDBError } from "../errors.js";
 import { clientRef } from "./client-refs.js";
 import { toSqlite } from "./column-codec.js";
 import type { LocalDB } from "./local-db.js";
 import { layoutOf, sqlInteger, stampParams } from "./row-state-store.js";
 import { applyDeltas, type RowSql, rowParams, rowSql } from "./row-store.js";
+import type { SqlValue } from "./sql-engine.js";
 import { stampKey } from "./stamp-key.js";
 import type { StampLayout } from "./stamp-table.js";
 

@@ -11,7 +11,7 @@ import {
   SchemaError,
   type TableSchema,
 } from "@lakesync/core";
-import type { SqlValue } from "sql.js";
+import type { SqlValue } from "./sql-engine.js";
 import { quoteIdentifier } from "./sql-identifier.js";
 
 /** The SQLite column type declared for each LakeSync column type. */

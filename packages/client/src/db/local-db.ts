@@ -1,38 +1,20 @@
 /**
  * @module db/local-db
- * The client's local SQLite database (sql.js), persisted as snapshots.
+ * The client's local SQLite database, on one of the engines of `sql-engine.ts`: in memory with
+ * whole snapshots (sql.js, or sqlite-wasm in Node), or a file in OPFS written page by page.
  */
 import { Err, Ok, type Result, type TableSchema } from "@lakesync/core";
-import initSqlJs, {
-  type BindParams,
-  type Database,
-  type SqlJsConfig,
-  type SqlValue,
-  type Statement,
-} from "sql.js";
 import { LocalDBError } from "../errors.js";
-import { CLIENTS_DDL } from "./client-refs.js";
 import { migrateRowStates } from "./migrate-row-states.js";
+import { type LocalDBOptions, openEngine } from "./open-engine.js";
 import { whenPageHides } from "./page-lifecycle.js";
-import { MemorySnapshotStore, type SnapshotStore } from "./snapshot-store.js";
+import type { BindParams, SqlEngine, SqlStatement, SqlValue } from "./sql-engine.js";
 import { tablesReadBy } from "./sql-identifier.js";
 import { StatementCache } from "./statement-cache.js";
+import { Watchers } from "./watchers.js";
 
-/** Options for {@link LocalDB.open}. */
-export interface LocalDBOptions {
-  /** The database name: the key of its snapshot. Defaults to `lakesync`. */
-  readonly name?: string;
-  /** Where snapshots live; defaults to memory (nothing survives a reload). */
-  readonly snapshots?: SnapshotStore;
-  /** Passed to sql.js, e.g. `locateFile` to serve `sql-wasm.wasm` from your own origin. */
-  readonly sqlJs?: SqlJsConfig;
-  /**
-   * Delay before a change is written to the snapshot store (ms). Defaults to 250; a database
-   * whose last snapshot took longer to write waits twice that long, so snapshots of a large
-   * database never take more than a third of the time.
-   */
-  readonly persistDebounceMs?: number;
-}
+export type { LocalDBEngine, LocalDBOptions } from "./open-engine.js";
+export type { BindParams, SqlValue } from "./sql-engine.js";
 
 /** A row as SQLite returns it. */
 export type SqlRow = Record<string, SqlValue>;
@@ -40,20 +22,10 @@ export type SqlRow = Record<string, SqlValue>;
 /** Called with fresh results whenever a watched query may have changed. */
 export type WatchCallback<T> = (rows: T[]) => void;
 
-interface Watcher {
-  readonly tables: ReadonlySet<string>;
-  readonly run: () => void;
-}
-
-const META_DDL = [
-  "CREATE TABLE IF NOT EXISTS _lakesync_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
-  CLIENTS_DDL,
-  "CREATE TABLE IF NOT EXISTS _lakesync_schemas (tbl TEXT PRIMARY KEY NOT NULL, schema TEXT NOT NULL)",
-];
-
 /**
- * A SQLite database in WebAssembly, kept in memory and saved as a snapshot (debounced, and at
- * once on `persist()`, page hide or visibility change). Every method returns `Result`.
+ * A SQLite database in WebAssembly. In memory it is saved as a snapshot (debounced, and at once
+ * on `persist()`, page hide or visibility change); in OPFS every commit is durable when it returns.
+ * Every method returns `Result`.
  *
  * @example
  * const db = unwrapOrThrow(await LocalDB.open({ snapshots: new IDBSnapshotStore() }));
@@ -61,55 +33,28 @@ const META_DDL = [
  */
 export class LocalDB {
   readonly name: string;
-  readonly #db: Database;
-  readonly #snapshots: SnapshotStore;
-  readonly #debounceMs: number;
-  readonly #watchers = new Set<Watcher>();
+  readonly #db: SqlEngine;
+  readonly #watchers = new Watchers();
   readonly #changed = new Set<string>();
   readonly #statements: StatementCache;
   readonly #schemas = new Map<string, TableSchema>();
   readonly #rollbackListeners = new Set<() => void>();
   readonly #changeListeners = new Set<(tables: ReadonlySet<string>) => void>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
   #depth = 0;
   #closed = false;
-  #saving: Promise<Result<void, LocalDBError>> = Promise.resolve(Ok(undefined));
-  #lastSaveMs = 0;
 
-  private constructor(name: string, db: Database, snapshots: SnapshotStore, debounceMs: number) {
+  private constructor(name: string, db: SqlEngine) {
     this.name = name;
     this.#db = db;
-    this.#snapshots = snapshots;
-    this.#debounceMs = debounceMs;
     this.#statements = new StatementCache(db);
-    db.updateHook((_op, _database, table) => {
-      this.#changed.add(table.toLowerCase());
-    });
+    db.onUpdate((table) => this.#changed.add(table.toLowerCase()));
   }
 
-  /** Opens the database, loading its last snapshot when there is one. */
+  /** Opens the database, loading its last snapshot (or its OPFS file) when there is one. */
   static async open(options: LocalDBOptions = {}): Promise<Result<LocalDB, LocalDBError>> {
-    const name = options.name ?? "lakesync";
-    const snapshots = options.snapshots ?? new MemorySnapshotStore();
-    const snapshot = await snapshots.load(name);
-    if (!snapshot.ok) return snapshot;
-    let db: Database;
-    try {
-      const SQL = await initSqlJs(options.sqlJs);
-      db = new SQL.Database(snapshot.value ?? undefined);
-      // The database lives in memory and is saved as whole snapshots: a rollback journal written
-      // to sql.js's in-memory file system only costs time (it was the top cost of every write).
-      db.run("PRAGMA journal_mode = MEMORY");
-      db.run("PRAGMA synchronous = OFF");
-      db.run("PRAGMA temp_store = MEMORY");
-      // One connection owns the file: without exclusive locking SQLite looks for a hot journal in
-      // sql.js's file system at every transaction, a fifth of the cost of a tracked write.
-      db.run("PRAGMA locking_mode = EXCLUSIVE");
-      for (const ddl of META_DDL) db.run(ddl);
-    } catch (cause) {
-      return Err(new LocalDBError(`cannot open local database "${name}"`, { cause }));
-    }
-    const local = new LocalDB(name, db, snapshots, options.persistDebounceMs ?? 250);
+    const engine = await openEngine(options);
+    if (!engine.ok) return engine;
+    const local = new LocalDB(options.name ?? "lakesync", engine.value);
     local.#loadSchemas();
     // Databases written before the stamp tables keep their merge state as JSON: convert it now.
     const migrated = migrateRowStates(local);
@@ -121,10 +66,15 @@ export class LocalDB {
     return Ok(local);
   }
 
+  /** Which engine holds the database (`opfs`: every commit is durable when it returns). */
+  get engine(): SqlEngine["kind"] {
+    return this.#db.kind;
+  }
+
   /** Runs statements that return nothing (DDL, writes). Watchers of changed tables re-run. */
   exec(sql: string, params?: BindParams): Result<void, LocalDBError> {
     const result = this.#guard(`exec failed: ${sql.slice(0, 80)}`, () => {
-      if (params === undefined) this.#db.exec(sql);
+      if (params === undefined || params === null) this.#db.exec(sql);
       else this.#statements.get(sql).run(params);
     });
     this.#afterWrite();
@@ -144,7 +94,7 @@ export class LocalDB {
   #rows<T>(
     sql: string,
     params: BindParams | undefined,
-    read: (statement: Statement) => T,
+    read: (statement: SqlStatement) => T,
   ): Result<T[], LocalDBError> {
     return this.#guard(`query failed: ${sql.slice(0, 80)}`, () => {
       const statement = this.#statements.get(sql);
@@ -185,7 +135,8 @@ export class LocalDB {
   transaction<T>(fn: () => Result<T, LocalDBError>): Result<T, LocalDBError> {
     if (this.#closed) return Err(new LocalDBError("the local database is closed"));
     if (this.#depth > 0) return this.#nested(fn);
-    this.#db.run("BEGIN");
+    const begun = this.#guard("cannot begin a transaction", () => this.#db.exec("BEGIN"));
+    if (!begun.ok) return begun;
     this.#depth++;
     let result: Result<T, LocalDBError>;
     try {
@@ -195,10 +146,22 @@ export class LocalDB {
     } finally {
       this.#depth--;
     }
-    this.#db.run(result.ok ? "COMMIT" : "ROLLBACK");
+    // A COMMIT to a file can fail (I/O error, storage quota): then nothing of it happened.
+    const ended = this.#guard("commit failed", () => this.#end(result.ok));
+    if (!ended.ok) result = ended;
     if (!result.ok) this.#rolledBack();
     this.#afterWrite();
     return result;
+  }
+
+  #end(commit: boolean): void {
+    try {
+      this.#db.exec(commit ? "COMMIT" : "ROLLBACK");
+    } catch (cause) {
+      // SQLite may have rolled back already: the COMMIT's error is the one to report.
+      if (commit) this.#guard("", () => this.#db.exec("ROLLBACK"));
+      throw cause;
+    }
   }
 
   #rolledBack(): void {
@@ -263,43 +226,31 @@ export class LocalDB {
     callback: WatchCallback<T>,
     tables: readonly string[] = tablesReadBy(sql),
   ): () => void {
-    const watcher: Watcher = {
-      tables: new Set(tables.map((t) => t.toLowerCase())),
-      run: () => {
-        const rows = this.query<T>(sql, params);
-        if (rows.ok) callback(rows.value);
-      },
-    };
-    this.#watchers.add(watcher);
-    watcher.run();
-    return () => this.#watchers.delete(watcher);
-  }
-
-  /** True while changes wait for the debounced snapshot. */
-  get hasUnsavedChanges(): boolean {
-    return this.#timer !== undefined;
-  }
-
-  /** Writes a snapshot now, waiting for any write already under way. */
-  persist(): Promise<Result<void, LocalDBError>> {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#closed) return this.#saving;
-    const started = Date.now();
-    const bytes = this.#db.export();
-    // Chained so snapshots land in order even when saves overlap.
-    this.#saving = this.#saving.then(async () => {
-      const saved = await this.#snapshots.save(this.name, bytes);
-      this.#lastSaveMs = Date.now() - started;
-      return saved;
+    return this.#watchers.add(tables, () => {
+      const rows = this.query<T>(sql, params);
+      if (rows.ok) callback(rows.value);
     });
-    return this.#saving;
   }
 
-  /** Persists a final snapshot and releases the database. */
+  /** True while committed changes wait for the debounced snapshot (never with OPFS). */
+  get hasUnsavedChanges(): boolean {
+    return this.#db.persistence.pending;
+  }
+
+  /**
+   * Resolves once every change committed so far is durable: a snapshot written now (after any
+   * write already under way), or at once with OPFS, where each COMMIT was durable when it
+   * returned. The outbox is acknowledged only after this resolves (see `push-outbox`), so a
+   * reload never shows a database older than an empty outbox implies.
+   */
+  persist(): Promise<Result<void, LocalDBError>> {
+    return this.#db.persistence.flush();
+  }
+
+  /** Makes every change durable and releases the database. */
   async close(): Promise<Result<void, LocalDBError>> {
     if (this.#closed) return Ok(undefined);
-    const saved = await this.persist();
+    const saved = await this.#db.persistence.close();
     this.#release();
     return saved;
   }
@@ -327,19 +278,9 @@ export class LocalDB {
     if (this.#depth > 0 || this.#changed.size === 0) return;
     const changed = new Set(this.#changed);
     this.#changed.clear();
-    for (const watcher of this.#watchers) {
-      for (const table of changed) {
-        if (watcher.tables.has(table)) {
-          watcher.run();
-          break;
-        }
-      }
-    }
+    this.#watchers.notify(changed);
     for (const listener of this.#changeListeners) listener(changed);
-    if (this.#timer === undefined && !this.#closed) {
-      const delay = Math.max(this.#debounceMs, 2 * this.#lastSaveMs);
-      this.#timer = setTimeout(() => void this.persist(), delay);
-    }
+    if (!this.#closed) this.#db.persistence.changed();
   }
 
   #loadSchemas(): void {

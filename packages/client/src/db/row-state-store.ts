@@ -12,12 +12,12 @@ import {
   type RowState,
   SchemaError,
 } from "@lakesync/core";
-import type { SqlValue } from "sql.js";
 import { LocalDBError } from "../errors.js";
 import { clientIdOf, clientRef } from "./client-refs.js";
 import { fromSqlite } from "./column-codec.js";
 import type { LocalDB } from "./local-db.js";
 import { decodeRowStamps, encodeRowStamps, type StoredSlot } from "./row-state-codec.js";
+import type { SqlValue } from "./sql-engine.js";
 import { LOAD_FIXED, type StampLayout, stampLayout } from "./stamp-table.js";
 
 const layouts = new WeakMap<LocalDB, Map<string, StampLayout>>();

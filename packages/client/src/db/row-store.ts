@@ -17,11 +17,11 @@ import {
   setOwn,
   type TableSchema,
 } from "@lakesync/core";
-import type { SqlValue } from "sql.js";
 import type { LocalDBError } from "../errors.js";
 import { fromSqlite, toSqlite } from "./column-codec.js";
 import type { LocalDB } from "./local-db.js";
 import { deleteRowState, layoutOf, loadRowState, saveRowState } from "./row-state-store.js";
+import type { SqlValue } from "./sql-engine.js";
 import { quoteIdentifier } from "./sql-identifier.js";
 import { stampKey } from "./stamp-key.js";
 

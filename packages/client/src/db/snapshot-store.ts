@@ -12,6 +12,8 @@ export interface SnapshotStore {
   load(name: string): Promise<Result<Uint8Array | null, LocalDBError>>;
   /** Replaces the snapshot atomically. */
   save(name: string, bytes: Uint8Array): Promise<Result<void, LocalDBError>>;
+  /** Deletes the snapshot, if there is one (after it moved to OPFS). */
+  remove(name: string): Promise<Result<void, LocalDBError>>;
 }
 
 /** Snapshots in memory: for tests and for clients that need no persistence. */
@@ -24,6 +26,11 @@ export class MemorySnapshotStore implements SnapshotStore {
 
   async save(name: string, bytes: Uint8Array): Promise<Result<void, LocalDBError>> {
     this.#snapshots.set(name, bytes.slice());
+    return Ok(undefined);
+  }
+
+  async remove(name: string): Promise<Result<void, LocalDBError>> {
+    this.#snapshots.delete(name);
     return Ok(undefined);
   }
 }
@@ -70,6 +77,18 @@ export class IDBSnapshotStore implements SnapshotStore {
       return Ok(undefined);
     } catch (cause) {
       return Err(new LocalDBError(`cannot save snapshot "${name}"`, { cause }));
+    }
+  }
+
+  async remove(name: string): Promise<Result<void, LocalDBError>> {
+    try {
+      const db = await this.#open();
+      // Resolves once the transaction has committed.
+      await db.delete(STORE, name);
+      db.close();
+      return Ok(undefined);
+    } catch (cause) {
+      return Err(new LocalDBError(`cannot delete snapshot "${name}"`, { cause }));
     }
   }
 }

@@ -1,24 +1,25 @@
 /**
  * @module db/statement-cache
- * Prepared statements kept by SQL text: in sql.js preparing a statement costs more than running
- * it, and the merge state is read and written with the same few statements for every delta.
+ * Prepared statements kept by SQL text: in WebAssembly SQLite preparing a statement costs more
+ * than running it, and the merge state is read and written with the same few statements for
+ * every delta.
  */
-import type { Database, Statement } from "sql.js";
+import type { SqlEngine, SqlStatement } from "./sql-engine.js";
 
 /** At most this many statements are kept; the cache is emptied when it is full. */
 const CAPACITY = 128;
 
 /** A bounded cache of prepared statements for one database. */
 export class StatementCache {
-  readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #db: SqlEngine;
+  readonly #statements = new Map<string, SqlStatement>();
 
-  constructor(db: Database) {
+  constructor(db: SqlEngine) {
     this.#db = db;
   }
 
-  /** The prepared statement for `sql`, prepared on first use (throws on bad SQL, as sql.js does). */
-  get(sql: string): Statement {
+  /** The prepared statement for `sql`, prepared on first use (throws on bad SQL). */
+  get(sql: string): SqlStatement {
     const cached = this.#statements.get(sql);
     if (cached) return cached;
     if (this.#statements.size >= CAPACITY) this.clear();

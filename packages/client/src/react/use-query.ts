@@ -5,8 +5,8 @@
  */
 
 import { useEffect, useState } from "react";
-import type { BindParams } from "sql.js";
 import { LocalDB, type SqlRow } from "../db/local-db.js";
+import type { BindParams } from "../db/sql-engine.js";
 import type { LocalDBError } from "../errors.js";
 
 /** What {@link useQuery} returns. */

@@ -11,8 +11,7 @@ import {
   type Result,
   type TableSchema,
 } from "@lakesync/core";
-import type { SqlJsConfig } from "sql.js";
-import { LocalDB } from "../db/local-db.js";
+import { LocalDB, type LocalDBEngine, type LocalDBOptions } from "../db/local-db.js";
 import { registerSchema } from "../db/schema-registry.js";
 import { IDBSnapshotStore, type SnapshotStore } from "../db/snapshot-store.js";
 import { IDBQueue } from "../queue/idb-queue.js";
@@ -30,41 +29,53 @@ export interface ReplicaEngine {
   readonly queue: SyncQueue;
   readonly tracker: SyncTracker;
   readonly sync: SyncCoordinator;
-  /** Stops syncing, saves a last snapshot and releases the database. */
+  /** Stops syncing, makes the last changes durable and releases the database. */
   close(): Promise<Result<void, LakeSyncError>>;
 }
 
 /** Options for {@link openReplicaEngine}. */
 export interface ReplicaEngineOptions {
   readonly clientId: string;
-  /** The local database's name (its snapshot key); the outbox is `<name>-outbox`. */
+  /** The local database's name (its snapshot key or OPFS file); the outbox is `<name>-outbox`. */
   readonly name: string;
   readonly transport: SyncTransport;
   /** Tables registered before anything runs (the gateway's own schemas arrive with the sync). */
   readonly schemas?: readonly TableSchema[];
-  /** Defaults to snapshots in IndexedDB. */
+  /**
+   * Where the database lives; defaults to `auto`: a file in OPFS where synchronous access
+   * handles exist (the leader's dedicated worker), else sql.js with snapshots.
+   */
+  readonly engine?: LocalDBEngine;
+  /**
+   * Defaults to snapshots in IndexedDB: where sql.js keeps the database, and where the OPFS
+   * engine looks, on its first open, for a snapshot to migrate.
+   */
   readonly snapshots?: SnapshotStore;
   /** Defaults to an `IDBQueue` called `<name>-outbox`. */
   readonly queue?: SyncQueue;
   /** Passed to sql.js (`locateFile` for the wasm). */
-  readonly sqlJs?: SqlJsConfig;
+  readonly sqlJs?: LocalDBOptions["sqlJs"];
+  /** Options of the OPFS engine (how long to wait for a dying leader's worker). */
+  readonly opfs?: LocalDBOptions["opfs"];
   /** Interval of automatic syncs (ms); defaults to the coordinator's. */
   readonly syncIntervalMs?: number;
 }
 
 /**
- * Opens a replica's parts: loads the last snapshot, registers the schemas, replays the outbox
- * over it (writes whose snapshot never landed), and advances the clock past every stamp this
- * replica may already have issued, so a write made after a hand-over never loses to an older one
- * of the same client. Syncing is not started.
+ * Opens a replica's parts: opens the database (its OPFS file, or its last snapshot), registers
+ * the schemas, replays the outbox over it (writes whose snapshot never landed), and advances
+ * the clock past every stamp this replica may already have issued, so a write made after a
+ * hand-over never loses to an older one of the same client. Syncing is not started.
  */
 export async function openReplicaEngine(
   options: ReplicaEngineOptions,
 ): Promise<Result<ReplicaEngine, LakeSyncError>> {
   const opened = await LocalDB.open({
     name: options.name,
+    engine: options.engine ?? "auto",
     snapshots: options.snapshots ?? new IDBSnapshotStore(),
     ...(options.sqlJs ? { sqlJs: options.sqlJs } : {}),
+    ...(options.opfs ? { opfs: options.opfs } : {}),
   });
   if (!opened.ok) return opened;
   const db = opened.value;

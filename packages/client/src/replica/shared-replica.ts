@@ -5,9 +5,9 @@
  * (the leader's own included) reads, writes and watches through that channel.
  */
 import { Err, type LakeSyncError, Ok, type Result, type RowDelta } from "@lakesync/core";
-import type { BindParams } from "sql.js";
 import type { SqlRow } from "../db/local-db.js";
 import { whenPageHides } from "../db/page-lifecycle.js";
+import type { BindParams } from "../db/sql-engine.js";
 import { tablesReadBy } from "../db/sql-identifier.js";
 import type {
   InitialSyncProgress,
@@ -195,7 +195,7 @@ export class SharedReplica {
     return this.#call("syncNow", []);
   }
 
-  /** Resolves once every change made so far is in a durable snapshot. */
+  /** Resolves once every change made so far is durable (in a snapshot, or committed to OPFS). */
   flush(): Promise<Result<void, LakeSyncError>> {
     return this.#call("flush", []);
   }

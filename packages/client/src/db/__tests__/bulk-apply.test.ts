@@ -12,16 +12,18 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyCheckpointDeltas } from "../bulk-apply.js";
 import { LocalDB } from "../local-db.js";
+import type { LocalDBEngine } from "../open-engine.js";
 import { applyDeltas, readRowState } from "../row-store.js";
 import { registerSchema } from "../schema-registry.js";
 import { delta as arbDelta, mixed } from "./support/arbitraries.js";
+import { ENGINES } from "./support/engines.js";
 import { stateText } from "./support/state-text.js";
 
 const ROW_IDS = ["r1", "r2", "00000000-0000-4000-8000-000000000003"];
 const T = 2n ** 57n;
 
-async function open(): Promise<LocalDB> {
-  const db = unwrapOrThrow(await LocalDB.open({ persistDebounceMs: 60_000 }));
+async function open(engine: LocalDBEngine): Promise<LocalDB> {
+  const db = unwrapOrThrow(await LocalDB.open({ engine, persistDebounceMs: 60_000 }));
   unwrapOrThrow(registerSchema(db, mixed));
   return db;
 }
@@ -47,14 +49,14 @@ function write(rowId: string, clientId: string, hlc: bigint, title: string): Row
   return { ...base, op: "UPDATE", deltaId: deltaId(base) };
 }
 
-describe("applying a checkpoint chunk in bulk", () => {
+describe.each(ENGINES)("applying a checkpoint chunk in bulk on %s", (engine) => {
   it("gives the rows and merge states of the row-by-row merge, on an empty replica or one with writes of its own", async () => {
     const deltas = fc.array(arbDelta, { maxLength: 12 });
     await fc.assert(
       fc.asyncProperty(deltas, deltas, fc.boolean(), async (before, remote, asChunk) => {
         const chunk = asChunk ? chunkOf(remote) : remote;
-        const bulk = await open();
-        const exact = await open();
+        const bulk = await open(engine);
+        const exact = await open(engine);
         unwrapOrThrow(applyDeltas(bulk, before));
         unwrapOrThrow(applyDeltas(exact, before));
         unwrapOrThrow(applyCheckpointDeltas(bulk, chunk));
@@ -89,15 +91,15 @@ describe("applying a checkpoint chunk in bulk", () => {
       };
       return { ...base, op: "UPDATE" as const, deltaId: deltaId(base) };
     });
-    const bulk = await open();
-    const exact = await open();
+    const bulk = await open(engine);
+    const exact = await open(engine);
     expect(unwrapOrThrow(applyCheckpointDeltas(bulk, deltas))).toBe(250);
     unwrapOrThrow(applyDeltas(exact, deltas));
     expect(contents(bulk, rowIds)).toBe(contents(exact, rowIds));
   });
 
   it("keeps a newer local write over an older checkpoint value of the same row", async () => {
-    const db = await open();
+    const db = await open(engine);
     unwrapOrThrow(applyDeltas(db, [write("r1", "me", T + 10n, "mine")]));
     unwrapOrThrow(
       applyCheckpointDeltas(db, [
@@ -115,7 +117,7 @@ describe("applying a checkpoint chunk in bulk", () => {
   });
 
   it("applies nothing and says so when a delta's table is not registered", async () => {
-    const db = await open();
+    const db = await open(engine);
     const stray = { ...write("r9", "them", T, "x"), table: "nowhere" };
     const applied = applyCheckpointDeltas(db, [write("r1", "them", T, "kept?"), stray]);
     expect(applied.ok).toBe(false);

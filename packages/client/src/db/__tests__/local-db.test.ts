@@ -4,11 +4,12 @@ import { LocalDB } from "../local-db.js";
 import { registerSchema } from "../schema-registry.js";
 import { MemorySnapshotStore } from "../snapshot-store.js";
 import { tablesReadBy } from "../sql-identifier.js";
+import { ENGINES } from "./support/engines.js";
 
-const open = async (snapshots = new MemorySnapshotStore(), name = "test") =>
-  unwrapOrThrow(await LocalDB.open({ snapshots, name, persistDebounceMs: 60_000 }));
+describe.each(ENGINES)("LocalDB on %s", (engine) => {
+  const open = async (snapshots = new MemorySnapshotStore(), name = "test") =>
+    unwrapOrThrow(await LocalDB.open({ snapshots, name, engine, persistDebounceMs: 60_000 }));
 
-describe("LocalDB", () => {
   it("runs SQL and returns rows as objects", async () => {
     const db = await open();
     unwrapOrThrow(db.exec("CREATE TABLE t (id TEXT PRIMARY KEY, n REAL)"));
@@ -35,6 +36,22 @@ describe("LocalDB", () => {
     });
     expect(result.ok).toBe(false);
     expect(unwrapOrThrow(db.query("SELECT * FROM t"))).toEqual([]);
+  });
+
+  it("a COMMIT that fails is an error, and the transaction is rolled back", async () => {
+    const db = await open();
+    unwrapOrThrow(db.exec("PRAGMA foreign_keys = ON"));
+    unwrapOrThrow(db.exec("CREATE TABLE p (id TEXT PRIMARY KEY)"));
+    unwrapOrThrow(
+      db.exec("CREATE TABLE c (pid TEXT REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED)"),
+    );
+    // The deferred foreign key is checked at COMMIT, which fails (as a full disk would).
+    const result = db.transaction(() => db.exec("INSERT INTO c VALUES ('nobody')"));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toContain("commit failed");
+    expect(unwrapOrThrow(db.query("SELECT * FROM c"))).toEqual([]);
+    unwrapOrThrow(db.transaction(() => db.exec("INSERT INTO p VALUES ('x')")));
+    expect(unwrapOrThrow(db.query("SELECT * FROM p"))).toEqual([{ id: "x" }]);
   });
 
   it("a schema registered in a transaction that rolls back is forgotten with its tables", async () => {
@@ -81,6 +98,56 @@ describe("LocalDB", () => {
     const db = await open();
     unwrapOrThrow(await db.close());
     expect(db.query("SELECT 1").ok).toBe(false);
+  });
+
+  it("a committed change is unsaved until persist() resolves, then the snapshot holds it", async () => {
+    // The outbox rule rests on this: push-outbox acknowledges entries only after persist()
+    // resolved, so the durable database always holds the effects of every acknowledged write.
+    const snapshots = new MemorySnapshotStore();
+    const db = await open(snapshots);
+    expect(db.engine).toBe(engine);
+    unwrapOrThrow(db.exec("CREATE TABLE t (id TEXT PRIMARY KEY)"));
+    unwrapOrThrow(await db.persist());
+    expect(db.hasUnsavedChanges).toBe(false);
+    unwrapOrThrow(db.exec("INSERT INTO t VALUES ('a')"));
+    expect(db.hasUnsavedChanges).toBe(true);
+    const saving = db.persist();
+    // Written after persist() was called: not promised by it, and not lost either.
+    unwrapOrThrow(db.exec("INSERT INTO t VALUES ('b')"));
+    unwrapOrThrow(await saving);
+    const copy = await LocalDB.open({ snapshots, name: "test", engine });
+    expect(unwrapOrThrow(unwrapOrThrow(copy).query("SELECT id FROM t"))).toEqual([{ id: "a" }]);
+    unwrapOrThrow(await db.close());
+    const reopened = await open(snapshots);
+    expect(unwrapOrThrow(reopened.query("SELECT id FROM t ORDER BY id"))).toEqual([
+      { id: "a" },
+      { id: "b" },
+    ]);
+  });
+
+  it("integers beyond 2^53 and doubles read back as sql.js reads them", async () => {
+    const db = await open();
+    unwrapOrThrow(db.exec("CREATE TABLE n (id TEXT PRIMARY KEY, i INTEGER, r REAL, x)"));
+    const big = 2 ** 63;
+    unwrapOrThrow(db.exec("INSERT INTO n VALUES (?, ?, ?, ?)", ["a", big, -big, 2 ** 40]));
+    unwrapOrThrow(db.exec("INSERT INTO n VALUES ('b', 9007199254740993, 0.5, x'0102')"));
+    expect(unwrapOrThrow(db.queryValues("SELECT i, r, x, typeof(x) FROM n ORDER BY id"))).toEqual([
+      [big, -big, 2 ** 40, "real"],
+      [9007199254740992, 0.5, new Uint8Array([1, 2]), "blob"],
+    ]);
+  });
+});
+
+describe("LocalDB engines in Node", () => {
+  it("OPFS is refused with an error (no synchronous access handles here), never a throw", async () => {
+    const opened = await LocalDB.open({ engine: "opfs" });
+    expect(opened.ok).toBe(false);
+    if (!opened.ok) expect(opened.error.message).toContain("OPFS");
+  });
+
+  it("auto picks sql.js where OPFS is not available", async () => {
+    const db = unwrapOrThrow(await LocalDB.open({ engine: "auto" }));
+    expect(db.engine).toBe("sql.js");
   });
 });
 

@@ -8,10 +8,12 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LocalDB } from "../local-db.js";
+import type { LocalDBEngine } from "../open-engine.js";
 import { applyDeltas, readRowState } from "../row-store.js";
 import { registerSchema } from "../schema-registry.js";
 import { MemorySnapshotStore } from "../snapshot-store.js";
 import { delta as arbDelta, mixed } from "./support/arbitraries.js";
+import { ENGINES } from "./support/engines.js";
 import { Format1Database } from "./support/format-1-writer.js";
 import { stateText } from "./support/state-text.js";
 
@@ -41,10 +43,10 @@ function write(
 }
 
 /** Opens a snapshot written by the old format with the current code. */
-async function openMigrated(bytes: Uint8Array) {
+async function openMigrated(bytes: Uint8Array, engine: LocalDBEngine) {
   const snapshots = new MemorySnapshotStore();
   unwrapOrThrow(await snapshots.save("app", bytes));
-  const opened = await LocalDB.open({ name: "app", snapshots, persistDebounceMs: 60_000 });
+  const opened = await LocalDB.open({ name: "app", snapshots, engine, persistDebounceMs: 60_000 });
   return { opened, snapshots };
 }
 
@@ -84,20 +86,20 @@ function history(): RowDelta[] {
   return deltas;
 }
 
-describe("migrating JSON merge state (format 1) on open", () => {
+describe.each(ENGINES)("migrating JSON merge state (format 1) on open on %s", (engine) => {
   it("keeps every row and every merge state exactly, deleted and resurrected rows included", async () => {
     const old = await Format1Database.create();
     old.register(todos);
     old.register(notes);
     old.apply(history());
-    const { opened } = await openMigrated(old.export());
+    const { opened } = await openMigrated(old.export(), engine);
     const db = unwrapOrThrow(opened);
     expect(old.keys()).toHaveLength(16);
     for (const { table, rowId } of old.keys()) {
       const migrated = unwrapOrThrow(readRowState(db, table, rowId));
       expect(stateText(migrated), `${table}/${rowId}`).toBe(stateText(old.state(table, rowId)));
     }
-    const fresh = unwrapOrThrow(await LocalDB.open());
+    const fresh = unwrapOrThrow(await LocalDB.open({ engine }));
     unwrapOrThrow(registerSchema(fresh, todos));
     unwrapOrThrow(registerSchema(fresh, notes));
     unwrapOrThrow(applyDeltas(fresh, history()));
@@ -111,7 +113,7 @@ describe("migrating JSON merge state (format 1) on open", () => {
     const old = await Format1Database.create();
     old.register(todos);
     old.apply(history().filter((d) => d.table === "todos"));
-    const { opened, snapshots } = await openMigrated(old.export());
+    const { opened, snapshots } = await openMigrated(old.export(), engine);
     const db = unwrapOrThrow(opened);
     const tables = () =>
       unwrapOrThrow(
@@ -119,7 +121,7 @@ describe("migrating JSON merge state (format 1) on open", () => {
       );
     expect(tables().map((t) => t.name)).not.toContain("_lakesync_rows");
     unwrapOrThrow(await db.close());
-    const again = unwrapOrThrow(await LocalDB.open({ name: "app", snapshots }));
+    const again = unwrapOrThrow(await LocalDB.open({ name: "app", snapshots, engine }));
     expect(stateText(unwrapOrThrow(readRowState(again, "todos", "tie")))).toBe(
       stateText(old.state("todos", "tie")),
     );
@@ -131,7 +133,7 @@ describe("migrating JSON merge state (format 1) on open", () => {
     old.apply(history().filter((d) => d.table === "todos"));
     old.run("UPDATE todos SET title = 'scribbled' WHERE id = 't1'");
     old.run("INSERT INTO todos (id, title) VALUES ('t6', 'deleted, yet here')");
-    const db = unwrapOrThrow((await openMigrated(old.export())).opened);
+    const db = unwrapOrThrow((await openMigrated(old.export(), engine)).opened);
     const titles = unwrapOrThrow(
       db.query<{ title: string }>("SELECT title FROM todos WHERE id = 't1'"),
     );
@@ -148,7 +150,7 @@ describe("migrating JSON merge state (format 1) on open", () => {
     old.apply(history().filter((d) => d.table === "todos"));
     old.run("UPDATE _lakesync_rows SET state = '{not json' WHERE row_id = 't1'");
     const bytes = old.export();
-    const { opened, snapshots } = await openMigrated(bytes);
+    const { opened, snapshots } = await openMigrated(bytes, engine);
     expect(opened.ok).toBe(false);
     if (!opened.ok) expect(opened.error.code).toBe("LOCAL_DB_ERROR");
     expect(unwrapOrThrow(await snapshots.load("app"))).toEqual(bytes);
@@ -163,13 +165,13 @@ describe("migrating JSON merge state (format 1) on open", () => {
         const old = await Format1Database.create();
         old.register(mixed);
         old.apply(deltas.slice(0, at));
-        const migrated = unwrapOrThrow((await openMigrated(old.export())).opened);
+        const migrated = unwrapOrThrow((await openMigrated(old.export(), engine)).opened);
         for (const { table, rowId } of old.keys())
           expect(stateText(unwrapOrThrow(readRowState(migrated, table, rowId)))).toBe(
             stateText(old.state(table, rowId)),
           );
         unwrapOrThrow(applyDeltas(migrated, deltas.slice(at)));
-        const fresh = unwrapOrThrow(await LocalDB.open());
+        const fresh = unwrapOrThrow(await LocalDB.open({ engine }));
         unwrapOrThrow(registerSchema(fresh, mixed));
         unwrapOrThrow(applyDeltas(fresh, deltas));
         expect(tableRows(migrated, mixed.table)).toEqual(tableRows(fresh, mixed.table));

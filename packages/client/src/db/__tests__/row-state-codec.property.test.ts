@@ -10,6 +10,7 @@ import { registerSchema } from "../schema-registry.js";
 import { stampKey } from "../stamp-key.js";
 import { stampLayout } from "../stamp-table.js";
 import { mixed, rowState } from "./support/arbitraries.js";
+import { ENGINES } from "./support/engines.js";
 import { stateText } from "./support/state-text.js";
 
 /** Interning in memory, as `_lakesync_clients` does in the database. */
@@ -77,10 +78,10 @@ describe("merge stamps codec", () => {
   });
 });
 
-describe("merge stamps in a LocalDB", () => {
+describe.each(ENGINES)("merge stamps in a LocalDB on %s", (engine) => {
   let db: LocalDB;
   beforeAll(async () => {
-    db = unwrapOrThrow(await LocalDB.open({ persistDebounceMs: 60_000 }));
+    db = unwrapOrThrow(await LocalDB.open({ engine, persistDebounceMs: 60_000 }));
     unwrapOrThrow(registerSchema(db, mixed));
   });
 

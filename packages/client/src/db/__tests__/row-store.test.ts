@@ -12,9 +12,11 @@ import {
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LocalDB } from "../local-db.js";
+import type { LocalDBEngine } from "../open-engine.js";
 import { applyDeltas, evictRow, readRow, readRowState } from "../row-store.js";
 import { registerSchema } from "../schema-registry.js";
 import { delta as arbDelta, mixed } from "./support/arbitraries.js";
+import { ENGINES } from "./support/engines.js";
 import { stateText } from "./support/state-text.js";
 
 const T = 2n ** 57n;
@@ -30,8 +32,8 @@ function write(
   return { ...base, op, deltaId: deltaId(base) };
 }
 
-async function open(): Promise<LocalDB> {
-  const db = unwrapOrThrow(await LocalDB.open({ persistDebounceMs: 60_000 }));
+async function open(engine: LocalDBEngine): Promise<LocalDB> {
+  const db = unwrapOrThrow(await LocalDB.open({ engine, persistDebounceMs: 60_000 }));
   unwrapOrThrow(registerSchema(db, mixed));
   return db;
 }
@@ -41,7 +43,7 @@ const rows = (db: LocalDB) =>
 const state = (db: LocalDB, rowId: string) =>
   stateText(unwrapOrThrow(readRowState(db, mixed.table, rowId)));
 
-describe("applying deltas through merge stamps", () => {
+describe.each(ENGINES)("applying deltas through merge stamps on %s", (engine) => {
   it("replicas that apply the same deltas in any order, with repeats, hold the same rows and states as core's merge", async () => {
     const scenario = fc
       .array(arbDelta, { minLength: 1, maxLength: 20 })
@@ -54,8 +56,8 @@ describe("applying deltas through merge stamps", () => {
       );
     await fc.assert(
       fc.asyncProperty(scenario, async ([inOrder, shuffled, repeats]) => {
-        const a = await open();
-        const b = await open();
+        const a = await open(engine);
+        const b = await open(engine);
         for (const d of inOrder) unwrapOrThrow(applyDeltas(a, [d]));
         unwrapOrThrow(applyDeltas(b, [...shuffled, ...repeats]));
         expect(rows(b)).toEqual(rows(a));
@@ -74,8 +76,8 @@ describe("applying deltas through merge stamps", () => {
   it("two writes with the same (hlc, clientId) converge on the greater value, in either order", async () => {
     const first = write("UPDATE", "r1", "same", T, { title: "tie A", meta: { k: 1 } });
     const second = write("UPDATE", "r1", "same", T, { title: "tie B", meta: { k: 0 } });
-    const a = await open();
-    const b = await open();
+    const a = await open(engine);
+    const b = await open(engine);
     unwrapOrThrow(applyDeltas(a, [first, second]));
     unwrapOrThrow(applyDeltas(b, [second, first]));
     expect(rows(a)).toEqual(rows(b));
@@ -91,8 +93,8 @@ describe("applying deltas through merge stamps", () => {
     const first = write("INSERT", "r1", "same", T, { title: "tie A", rank: 1 });
     const second = write("INSERT", "r1", "same", T, { title: "tie B", rank: 2 });
     const later = write("UPDATE", "r1", "b", T + 20n, { done: true });
-    const a = await open();
-    const b = await open();
+    const a = await open(engine);
+    const b = await open(engine);
     unwrapOrThrow(applyDeltas(a, [first, deleted, second]));
     unwrapOrThrow(applyDeltas(b, [second, first, deleted]));
     expect(rows(a)).toEqual([]);
@@ -110,7 +112,7 @@ describe("applying deltas through merge stamps", () => {
       table: "wide",
       columns: Array.from({ length: 14 }, (_, i) => ({ name: `c${i}`, type: "number" as const })),
     };
-    const db = unwrapOrThrow(await LocalDB.open());
+    const db = unwrapOrThrow(await LocalDB.open({ engine }));
     unwrapOrThrow(registerSchema(db, wide));
     const cells = (from: number) =>
       Object.fromEntries(wide.columns.map((c, i) => [c.name, from + i]));
@@ -129,14 +131,14 @@ describe("applying deltas through merge stamps", () => {
   });
 
   it("a value that does not fit its column is NULL in the row but kept for the merge", async () => {
-    const db = await open();
+    const db = await open(engine);
     unwrapOrThrow(applyDeltas(db, [write("INSERT", "r1", "a", T, { rank: "high", title: "x" })]));
     expect(unwrapOrThrow(readRow(db, mixed.table, "r1"))).toMatchObject({ rank: null, title: "x" });
     expect(unwrapOrThrow(readRowState(db, mixed.table, "r1")).columns.rank?.value).toBe("high");
   });
 
   it("a column synced before it was registered moves into the row when the schema grows", async () => {
-    const db = await open();
+    const db = await open(engine);
     unwrapOrThrow(applyDeltas(db, [write("INSERT", "r1", "a", T, { title: "x", later: [1, 2] })]));
     const before = state(db, "r1");
     unwrapOrThrow(
@@ -154,7 +156,7 @@ describe("applying deltas through merge stamps", () => {
   });
 
   it("a row deleted by plain SQL does not stall later deltas: the next write rebuilds it", async () => {
-    const db = await open();
+    const db = await open(engine);
     unwrapOrThrow(applyDeltas(db, [write("INSERT", "r1", "a", T, { title: "x", rank: 1 })]));
     unwrapOrThrow(db.exec(`DELETE FROM "${mixed.table}" WHERE id = 'r1'`));
     unwrapOrThrow(applyDeltas(db, [write("UPDATE", "r1", "b", T + 1n, { done: true })]));
@@ -166,7 +168,7 @@ describe("applying deltas through merge stamps", () => {
   });
 
   it("an evicted row leaves no tombstone: an older write brings it back", async () => {
-    const db = await open();
+    const db = await open(engine);
     unwrapOrThrow(applyDeltas(db, [write("INSERT", "r1", "a", T + 5n, { title: "new" })]));
     unwrapOrThrow(evictRow(db, mixed.table, "r1"));
     expect(rows(db)).toEqual([]);
@@ -176,7 +178,7 @@ describe("applying deltas through merge stamps", () => {
   });
 
   it("a client interned by a rolled-back transaction is interned again, not left dangling", async () => {
-    const db = await open();
+    const db = await open(engine);
     const failed = db.transaction(() => {
       unwrapOrThrow(applyDeltas(db, [write("INSERT", "r1", "newcomer", T, { title: "x" })]));
       return Err(new ValidationError("give up"));
