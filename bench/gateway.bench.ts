@@ -133,24 +133,28 @@ const rows: BenchRow[] = [];
   deltas.length = 0;
 }
 
-// HTTP on loopback: 100-delta pushes, 50 connections, against a bare hono route.
+// HTTP on loopback: 100-delta pushes (and 1-delta ones, a realtime write's), 50 connections,
+// against a bare hono route.
 const BODIES = 400;
-const bodies = Array.from({ length: BODIES }, (_, b) =>
-  Buffer.from(
-    unwrapOrThrow(
-      encodeSyncPush({
-        clientId: "http-client",
-        deltas: makeDeltas(100, "http-client", 1_000_000 + b * 100),
-        lastSeenHlc: HLC_ZERO,
-      }),
+const pushBodies = (size: number, offset: number) =>
+  Array.from({ length: BODIES }, (_, b) =>
+    Buffer.from(
+      unwrapOrThrow(
+        encodeSyncPush({
+          clientId: "http-client",
+          deltas: makeDeltas(size, "http-client", offset + b * size),
+          lastSeenHlc: HLC_ZERO,
+        }),
+      ),
     ),
-  ),
-);
+  );
+const bodies = pushBodies(100, 1_000_000);
+const singleBodies = pushBodies(1, 2_000_000);
 const responseSize = unwrapOrThrow(
   encodeSyncResponse({ deltas: [], serverHlc: clock.now(), hasMore: false }),
 ).byteLength;
 
-async function cannon(url: string, token: string): Promise<number> {
+async function cannon(url: string, token: string, sent = bodies): Promise<number> {
   let next = 0;
   const result = await autocannon({
     url,
@@ -161,7 +165,7 @@ async function cannon(url: string, token: string): Promise<number> {
     requests: [
       {
         setupRequest: (request: { body?: Buffer | string }) => {
-          request.body = bodies[next++ % BODIES] ?? "";
+          request.body = sent[next++ % BODIES] ?? "";
           return request;
         },
       },
@@ -215,10 +219,11 @@ async function stopServer(child: ChildProcess): Promise<void> {
   const here = fileURLToPath(new URL(".", import.meta.url));
   const bare = await spawnServer([`${here}support/bare-server.ts`, String(responseSize)]);
   const bareRate = await cannon(`${bare.url}/push`, "none");
+  const bareSingleRate = await cannon(`${bare.url}/push`, "none", singleBodies);
   await stopServer(bare.child);
 
   /** The push route of a Node gateway (its SQLite store) at one durability setting. */
-  const gatewayRoute = async (durability: "full" | "normal") => {
+  const gatewayRoute = async (durability: "full" | "normal", sent = bodies) => {
     log(`gateway push route (own process, SQLite store, synchronous ${durability})`);
     const dir = mkdtempSync(join(tmpdir(), "lakesync-bench-"));
     const gateway = await spawnServer([`${here}../apps/gateway-server/src/main.ts`], {
@@ -229,13 +234,14 @@ async function stopServer(child: ChildProcess): Promise<void> {
       LAKESYNC_STATIC_DIR: join(dir, "none"),
     });
     const token = await devToken(DEV_JWT_SECRET, "bench", false);
-    const rate = await cannon(`${gateway.url}/sync/todos/push`, token);
+    const rate = await cannon(`${gateway.url}/sync/todos/push`, token, sent);
     await stopServer(gateway.child);
     rmSync(dir, { recursive: true, force: true });
     return rate;
   };
   const fullRate = await gatewayRoute("full");
   const normalRate = await gatewayRoute("normal");
+  const singleRate = await gatewayRoute("full", singleBodies);
   const note = (rate: number) =>
     `${((rate * 100) / 1000).toFixed(1)}k deltas/s; group commit; the ${BODIES} bodies repeat, so later rounds take the dedup path`;
   rows.push(
@@ -258,6 +264,19 @@ async function stopServer(child: ChildProcess): Promise<void> {
       unit: "requests",
       baseline: "bare hono route, same body sizes",
       note: note(normalRate),
+    },
+    {
+      name: "bare hono route, 1-delta bodies",
+      opsPerSec: bareSingleRate,
+      unit: "requests",
+      note: "50 connections; server in its own process",
+    },
+    {
+      name: "POST /sync/:id/push, 1-delta bodies (a realtime write's push)",
+      opsPerSec: singleRate,
+      unit: "requests",
+      baseline: "bare hono route, 1-delta bodies",
+      note: `SQLite commit with fsync; group commit; the ${BODIES} bodies repeat, so later rounds take the dedup path`,
     },
   );
 }

@@ -1,75 +1,57 @@
 /**
  * @module sync/sync-coordinator
- * The sync loop: pull remote changes, then push the outbox, on a timer, on events and on demand.
+ * The sync loop: pull remote changes, then push the outbox, on a timer, on events and on demand;
+ * after a local write, push first and pull only when the replica may be behind (ADR-018).
  */
-import {
-  type HLC,
-  HLC_ZERO,
-  type HLCTimestamp,
-  type LakeSyncError,
-  Ok,
-  parseHLC,
-  type Result,
-} from "@lakesync/core";
-import type { LocalDB } from "../db/local-db.js";
-import type { SyncQueue } from "../queue/sync-queue.js";
-import type { SyncTransport } from "../transport/sync-transport.js";
-import { applyRemoteChanges } from "./apply-remote.js";
+import { type HLCTimestamp, type LakeSyncError, Ok, type Result } from "@lakesync/core";
 import { type BackoffOptions, backoffDelay } from "./backoff.js";
 import { CURSOR_KEY, type InitialSyncProgress, initialSync } from "./initial-sync.js";
 import { listenToPage } from "./page-events.js";
+import { pullChanges, readCursor } from "./pull-changes.js";
 import { pushOutbox, type RefusalEvent } from "./push-outbox.js";
 import { RealtimeInbox } from "./realtime-inbox.js";
-import { defaultScheduler, type Scheduler } from "./scheduler.js";
+import { defaultScheduler } from "./scheduler.js";
 import { SchemaSynchroniser } from "./schema-synchroniser.js";
+import type {
+  SyncCoordinatorOptions,
+  SyncNowOptions,
+  SyncStatus,
+  SyncStatusEvent,
+} from "./sync-options.js";
 
 export type { InitialSyncProgress } from "./initial-sync.js";
 export type { RefusalEvent } from "./push-outbox.js";
 export type { Scheduler } from "./scheduler.js";
-
-/** Where the coordinator is. */
-export type SyncStatus = "idle" | "syncing" | "synced" | "offline" | "error";
-
-/** A status change, with the outbox depth and the error that caused `offline`/`error`. */
-export interface SyncStatusEvent {
-  readonly status: SyncStatus;
-  readonly outboxDepth: number;
-  readonly error?: LakeSyncError;
-}
-
-/** Options for {@link SyncCoordinator}. */
-export interface SyncCoordinatorOptions {
-  readonly db: LocalDB;
-  readonly queue: SyncQueue;
-  readonly transport: SyncTransport;
-  readonly clock: HLC;
-  readonly clientId: string;
-  /** Deltas per push request. Defaults to 500. */
-  readonly pushBatchSize?: number;
-  /** Deltas per pull page. Defaults to 1000. */
-  readonly pullPageSize?: number;
-  /** Interval of automatic syncs (ms). Defaults to 10000. */
-  readonly intervalMs?: number;
-  readonly backoff?: BackoffOptions;
-  readonly scheduler?: Scheduler;
-}
+export type {
+  SyncCoordinatorOptions,
+  SyncNowOptions,
+  SyncStatus,
+  SyncStatusEvent,
+} from "./sync-options.js";
 
 /**
  * Keeps a local database in sync with a gateway. Each cycle pulls every page of remote changes
- * (applied with column-level LWW), then pushes the outbox in batches; entries leave the outbox
- * only when the gateway acknowledged them. After any failure the next cycle is scheduled with
- * exponential backoff and jitter, and the outbox is retried until it drains: it never stalls.
+ * (applied with column-level LWW), then pushes the outbox in batches (after a local write it
+ * pushes first, see {@link SyncNowOptions}); entries leave the outbox only when the gateway
+ * acknowledged them. Realtime messages that follow on the cursor are applied as they arrive.
+ * After any failure the next cycle is scheduled with exponential backoff and jitter, and the
+ * outbox is retried until it drains: it never stalls.
  *
  * @example
  * const sync = new SyncCoordinator({ db, queue, transport, clock, clientId });
  * sync.onStatus((e) => console.log(e.status, e.outboxDepth));
  * sync.start();
+ * // After a local write: push it at once (no pull while realtime keeps the replica current).
+ * await tracker.insert("todos", { id: "t1", title: "Milk" });
+ * void sync.syncNow({ afterWrite: true });
  */
 export class SyncCoordinator {
   readonly #o: Required<Omit<SyncCoordinatorOptions, "backoff">> & { backoff: BackoffOptions };
   readonly #listeners = new Set<(event: SyncStatusEvent) => void>();
   #running: Promise<Result<void, LakeSyncError>> | undefined;
   #again = false;
+  /** Whether a call that joined the cycle under way asked for a pull. */
+  #againPulls = false;
   #timer: unknown;
   #started = false;
   #failures = 0;
@@ -128,29 +110,35 @@ export class SyncCoordinator {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The cursor of the last completed pull. */
+  /** The replica's pull cursor: where the last pull or applied realtime message left it. */
   lastSyncedHlc(): HLCTimestamp {
-    const stored = this.#o.db.getMeta(CURSOR_KEY);
-    if (!stored.ok || stored.value === undefined || stored.value === "") return HLC_ZERO;
-    const parsed = parseHLC(stored.value);
-    return parsed.ok ? parsed.value : HLC_ZERO;
+    return readCursor(this.#o.db);
   }
 
   /**
    * Runs one sync cycle now (or joins the one under way, and runs one more after it so that
-   * writes made meanwhile are pushed). Resolves with the cycle's outcome; never rejects.
+   * writes made meanwhile are pushed). A cycle pulls, then pushes; with `afterWrite` it pushes
+   * first and pulls only when the replica may be behind (see {@link SyncNowOptions}). Resolves
+   * with the cycle's outcome; never rejects.
    */
-  syncNow(): Promise<Result<void, LakeSyncError>> {
+  syncNow(options: SyncNowOptions = {}): Promise<Result<void, LakeSyncError>> {
+    const afterWrite = options.afterWrite === true;
     if (this.#running) {
       this.#again = true;
+      this.#againPulls ||= !afterWrite;
       return this.#running;
     }
-    this.#running = this.#cycle().finally(() => {
+    this.#running = this.#cycle(afterWrite).finally(() => {
       this.#running = undefined;
-      if (this.#inbox.drain()) this.#again = true;
+      if (this.#inbox.drain()) {
+        this.#again = true;
+        this.#againPulls = true;
+      }
       if (this.#again) {
+        const again = { afterWrite: !this.#againPulls };
         this.#again = false;
-        void this.syncNow();
+        this.#againPulls = false;
+        void this.syncNow(again);
       }
     });
     return this.#running;
@@ -168,7 +156,7 @@ export class SyncCoordinator {
       (notification) => {
         if (this.#inbox.receive(notification, this.#running !== undefined)) void this.syncNow();
       },
-      { clientId: this.#o.clientId },
+      { clientId: this.#o.clientId, onConnection: (live) => this.#inbox.connection(live) },
     );
     this.#removeListeners = listenToPage(() => void this.syncNow());
     void this.syncNow();
@@ -183,11 +171,18 @@ export class SyncCoordinator {
     this.#removeListeners?.();
   }
 
-  async #cycle(): Promise<Result<void, LakeSyncError>> {
+  /**
+   * One cycle: pull, then push; after a write, push, then pull only if the replica was not
+   * current when the cycle began or stopped being so meanwhile.
+   */
+  async #cycle(afterWrite: boolean): Promise<Result<void, LakeSyncError>> {
     await this.#emit("syncing");
-    const prepared = await this.#prepare();
-    const pulled = prepared.ok ? await this.#pull() : prepared;
-    const result = pulled.ok ? await this.#push() : pulled;
+    const wasCurrent = this.#inbox.current;
+    let result = await this.#prepare();
+    if (result.ok && !afterWrite) result = await this.#pull();
+    if (result.ok) result = await this.#push();
+    const pullsAfter = afterWrite && !(wasCurrent && this.#inbox.current);
+    if (result.ok && pullsAfter) result = await this.#pull();
     if (result.ok) {
       this.#failures = 0;
       await this.#emit("synced");
@@ -198,7 +193,7 @@ export class SyncCoordinator {
         result.error.code === "TRANSPORT_ERROR";
       await this.#emit(offline ? "offline" : "error", result.error);
     }
-    this.#schedule();
+    this.#schedule(!afterWrite || pullsAfter);
     return result;
   }
 
@@ -237,33 +232,19 @@ export class SyncCoordinator {
 
   async #pull(): Promise<Result<void, LakeSyncError>> {
     const { transport, clientId, pullPageSize, db, clock } = this.#o;
-    for (;;) {
-      const page = await transport.pull({
-        clientId,
-        sinceHlc: this.lastSyncedHlc(),
-        maxDeltas: pullPageSize,
-      });
-      if (!page.ok) {
-        // The gateway no longer holds our cursor: start again from a checkpoint.
-        if (page.error.code === "CURSOR_EXPIRED") {
-          const reset = db.setMeta(CURSOR_KEY, "");
-          if (!reset.ok) return reset;
-          const restarted = await this.#initialSync(true);
-          if (!restarted.ok) return restarted;
-          continue;
-        }
-        return page;
-      }
-      const seen = clock.recv(page.value.serverHlc);
-      if (!seen.ok) return seen;
-      const applied = applyRemoteChanges(db, page.value, page.value.serverHlc);
-      if (!applied.ok) {
-        // A table or column we do not know yet: fetch the schemas on the next cycle.
-        if (applied.error.code === "SCHEMA_MISMATCH") this.#schemasDirty = true;
-        return applied;
-      }
-      if (!page.value.hasMore || page.value.deltas.length === 0) return Ok(undefined);
-    }
+    this.#inbox.pullStarted();
+    const pulled = await pullChanges({
+      db,
+      transport,
+      clock,
+      clientId,
+      pageSize: pullPageSize,
+      restart: () => this.#initialSync(true),
+    });
+    this.#inbox.pullEnded(pulled.ok);
+    // A table or column we do not know yet: fetch the schemas on the next cycle.
+    if (!pulled.ok && pulled.error.code === "SCHEMA_MISMATCH") this.#schemasDirty = true;
+    return pulled;
   }
 
   #push(): Promise<Result<void, LakeSyncError>> {
@@ -282,8 +263,13 @@ export class SyncCoordinator {
     });
   }
 
-  #schedule(): void {
+  /**
+   * Sets the next automatic cycle. A cycle that did not pull keeps the pending one: writes in
+   * quick succession must not put the timer's pull off for ever.
+   */
+  #schedule(pulled: boolean): void {
     if (!this.#started) return;
+    if (!pulled && this.#failures === 0 && this.#timer !== undefined) return;
     if (this.#timer !== undefined) this.#o.scheduler.clearTimeout(this.#timer);
     const delay =
       this.#failures === 0 ? this.#o.intervalMs : backoffDelay(this.#failures, this.#o.backoff);

@@ -113,6 +113,7 @@ export class HttpTransport implements SyncTransport {
       socket.binaryType = "arraybuffer";
       socket.onopen = () => {
         attempt = 0;
+        options.onConnection?.(true);
         // Whatever happened while disconnected is pulled.
         onChange();
       };
@@ -124,6 +125,7 @@ export class HttpTransport implements SyncTransport {
         onChange(notification?.ok ? notification.value : undefined);
       };
       socket.onclose = () => {
+        options.onConnection?.(false);
         if (closed) return;
         attempt++;
         setTimeout(() => void connect(), Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)));

@@ -111,9 +111,15 @@ export class LocalTransport implements SyncTransport {
     options: SubscribeOptions = {},
   ): () => void {
     const subscriber = { claims: this.#claims, clientId: options.clientId };
-    return (
-      this.#gateway.subscribe?.((change) => onChange(change.notificationFor(subscriber))) ??
-      (() => {})
+    const stop = this.#gateway.subscribe?.((change) =>
+      onChange(change.notificationFor(subscriber)),
     );
+    if (!stop) return () => {};
+    // In process nothing is lost between the gateway and the listener: live at once.
+    options.onConnection?.(true);
+    return () => {
+      stop();
+      options.onConnection?.(false);
+    };
   }
 }

@@ -113,6 +113,12 @@ export function parseServerSchemas(bytes: Uint8Array): Result<ServerSchemas, Tra
 export interface SubscribeOptions {
   /** The subscribing client's id: the gateway leaves its own writes out of what it sends. */
   readonly clientId?: string;
+  /**
+   * Told when the subscription goes live (`true`: from now on every change the gateway logs
+   * reaches `onChange`) and when it drops (`false`). A transport that cannot tell never calls
+   * it, and its subscriber must then assume that messages may be missed.
+   */
+  readonly onConnection?: (live: boolean) => void;
 }
 
 /** A connection to a gateway. Implementations never throw: every failure is an `Err`. */

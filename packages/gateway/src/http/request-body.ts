@@ -10,11 +10,15 @@ export async function readBody(
   c: Context,
   max: number,
 ): Promise<Result<Uint8Array, LakeSyncError>> {
-  const declared = Number(c.req.header("content-length") ?? "0");
+  const length = c.req.header("content-length");
+  const declared = Number(length ?? "0");
   if (declared > max)
     return Err(
       new LakeSyncError("PAYLOAD_TOO_LARGE", `request body of ${declared} bytes exceeds ${max}`),
     );
+  // A declared length frames the body (the HTTP parser reads no more), so it is read whole: on
+  // Node that skips building a web stream over the request, a good part of a small push's cost.
+  if (length !== undefined && /^\d+$/.test(length)) return readDeclared(c, max);
   const stream = c.req.raw.body;
   if (!stream) return Ok(new Uint8Array());
   const reader = stream.getReader();
@@ -44,6 +48,19 @@ export async function readBody(
     offset += part.byteLength;
   }
   return Ok(out);
+}
+
+/** Reads a body whose length was declared (and found within `max`) in one piece. */
+async function readDeclared(c: Context, max: number): Promise<Result<Uint8Array, LakeSyncError>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await c.req.raw.arrayBuffer());
+  } catch (cause) {
+    return Err(new LakeSyncError("INVALID_INPUT", "the request body could not be read", { cause }));
+  }
+  if (bytes.byteLength > max)
+    return Err(new LakeSyncError("PAYLOAD_TOO_LARGE", `request body exceeds ${max} bytes`));
+  return Ok(bytes);
 }
 
 /** Reads a JSON body (strict UTF-8); `INVALID_INPUT` when it does not parse. */

@@ -171,4 +171,37 @@ describe("HttpTransport", () => {
     const result = await http.pull({ clientId: "phone", sinceHlc: HLC_ZERO, maxDeltas: 1 });
     expect(!result.ok && result.error.message).toContain("request timed out");
   });
+
+  it("tells the subscriber when its socket goes live (before the pull it asks for) and when it drops", async () => {
+    const sockets: FakeSocket[] = [];
+    class FakeSocket {
+      binaryType = "blob";
+      onopen: (() => void) | null = null;
+      onmessage: ((event: MessageEvent) => void) | null = null;
+      onclose: (() => void) | null = null;
+      constructor(readonly url: string) {
+        sockets.push(this);
+      }
+      close() {
+        this.onclose?.();
+      }
+    }
+    const http = new HttpTransport({
+      baseUrl: "http://gw.test",
+      gatewayId: "main",
+      token: () => "t",
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+    });
+    const heard: string[] = [];
+    const stop = http.subscribe((n) => heard.push(n ? "message" : "changed?"), {
+      clientId: "phone",
+      onConnection: (live) => heard.push(live ? "live" : "down"),
+    });
+    await expect.poll(() => sockets.length).toBe(1);
+    expect(sockets[0]?.url).toBe("ws://gw.test/sync/main/ws?token=t&client=phone");
+    sockets[0]?.onopen?.();
+    expect(heard).toEqual(["live", "changed?"]);
+    stop();
+    expect(heard).toEqual(["live", "changed?", "down"]);
+  });
 });

@@ -139,6 +139,35 @@ describe("gateway HTTP routes", () => {
     expect(gateway.stats().logEntries).toBe(0);
   });
 
+  it("reads a body of declared length whole, and still refuses one past the limit", async () => {
+    const { app, gateway, alice, clock } = await setup(1024);
+    const send = (body: Uint8Array, declared: number) =>
+      app.request("/sync/gw1/push", {
+        method: "POST",
+        headers: {
+          authorization: alice,
+          "content-type": PROTO_CONTENT_TYPE,
+          "content-length": String(declared),
+        },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
+    const push = unwrapOrThrow(
+      encodeSyncPush({
+        clientId: "client-a",
+        deltas: [
+          delta({ rowId: "d1", hlc: hlcAt(clock), columns: { title: "declared", owner: "alice" } }),
+        ],
+        lastSeenHlc: HLC_ZERO,
+      }),
+    );
+    expect((await send(push, push.byteLength)).status).toBe(200);
+    expect(gateway.stats().logEntries).toBe(1);
+    expect((await send(new Uint8Array(4096), 4096)).status).toBe(413);
+    // A length that understates the body (no HTTP parser would pass it on) is caught too.
+    expect((await send(new Uint8Array(4096), 10)).status).toBe(413);
+    expect(gateway.stats().logEntries).toBe(1);
+  });
+
   it("maps gateway errors to statuses: clock drift 409, schema 422, bad cursor 400", async () => {
     const { app, clock, alice, push } = await setup();
     const drift = await push(alice, [
