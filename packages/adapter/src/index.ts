@@ -9,4 +9,5 @@ export * from "./compose/migrate.js";
 export * from "./database/database-adapter.js";
 export * from "./lake/lake-adapter.js";
 export * from "./lake/memory-adapter.js";
+export * from "./lake/multipart.js";
 export * from "./lake/r2-adapter.js";

@@ -59,6 +59,10 @@ export {
   hashString,
   murmur3Hash32,
 } from "./iceberg/bucket-transform.js";
+export {
+  ColumnMetrics,
+  type FileMetrics,
+} from "./iceberg/column-metrics.js";
 
 // Files, manifests and manifest lists
 export {
@@ -71,6 +75,11 @@ export {
   type ManifestFile,
   type PartitionValue,
 } from "./iceberg/content-file.js";
+export {
+  DataFileStream,
+  type DataFileStreamOptions,
+  type StreamedDataFile,
+} from "./iceberg/data-file-stream.js";
 export {
   type DataFileWriteOptions,
   type WrittenDataFile,
@@ -136,8 +145,14 @@ export {
 // Table metadata
 export type * from "./iceberg/types.js";
 // Storage
-export { createLakeLocation, type LakeLocation } from "./lake/lake-location.js";
+export { createLakeLocation, type LakeLocation, type LakeUpload } from "./lake/lake-location.js";
 export { readMetadataFile, writeMetadataFile } from "./lake/metadata-io.js";
+export {
+  openParquetFile,
+  type ParquetFileParts,
+  type RowGroupSize,
+  readRowGroups,
+} from "./lake/parquet-parts.js";
 export { decodeCell } from "./lakesync/cell-codec.js";
 // LakeSync's lake layout on Iceberg (ADR-014): the flush target and the readers
 export {

@@ -13,6 +13,12 @@ export * from "./deltas/write-deltas.js";
 export { initParquet, type ParquetEngine, registerParquetEngine } from "./engine/engine.js";
 export { writeIcebergParquet } from "./iceberg/field-id-columns.js";
 export {
+  type IcebergColumnSpec,
+  IcebergParquetStream,
+  type ParquetSink,
+  type StreamedParquet,
+} from "./iceberg/iceberg-parquet-stream.js";
+export {
   type IcebergColumn,
   type IcebergColumnType,
   icebergArrowType,

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +85,20 @@ describe("FileSystemAdapter", () => {
     expect(back.ok && new TextDecoder().decode(back.value)).toMatch(/^(old|new)$/);
     const listed = await lake.listObjects("t/");
     expect(listed.ok && listed.value.map((o) => o.key)).toEqual(["t/obj"]);
+  });
+
+  it("streams into a .lakesync-tmp-* file beside the target, which abort removes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lakesync-fs-"));
+    dirs.push(dir);
+    const lake = new FileSystemAdapter({ root: dir });
+    const upload = await lake.putObjectStream("t/data/x.parquet");
+    if (!upload.ok) throw upload.error;
+    await upload.value.write(new Uint8Array(10));
+    const during = await readdir(join(dir, "t", "data"));
+    expect(during).toHaveLength(1);
+    expect(during[0]).toMatch(/^\.lakesync-tmp-/);
+    await upload.value.abort();
+    expect(await readdir(join(dir, "t", "data"))).toEqual([]);
   });
 
   it("does not list temporary files left by a crash", async () => {

@@ -20,6 +20,21 @@ export class ObjectNotFoundError extends AdapterError {
 }
 
 /**
+ * An object being written in parts, in order: a multipart upload (S3, R2), a temporary file (a
+ * directory). Nobody sees the object before {@link complete}; after {@link abort} it is as if
+ * the upload never began (an object already at the key is untouched). Once either is called, or
+ * a call failed, the upload is over: later calls fail.
+ */
+export interface ObjectUpload {
+  /** Appends `data` (the upload may keep a reference until it has sent it). */
+  write(data: Uint8Array): Promise<Result<void, AdapterError>>;
+  /** Makes the object visible with everything written, replacing any object at the key. */
+  complete(): Promise<Result<void, AdapterError>>;
+  /** Drops everything written; never fails (a leftover is an orphan maintenance removes). */
+  abort(): Promise<void>;
+}
+
+/**
  * Object storage: S3, R2, MinIO, a local directory, memory. Keys are `/`-separated paths without
  * a leading `/`. Every method returns a `Result`; none throws. Listing returns every key under a
  * prefix (pagination is handled inside), sorted by key.
@@ -38,6 +53,30 @@ export interface LakeAdapter {
   deleteObject(path: string): Promise<Result<void, AdapterError>>;
   /** Deletes many objects, in batches of at most 1000 per request. */
   deleteObjects(paths: readonly string[]): Promise<Result<void, AdapterError>>;
+  /**
+   * Optional: starts writing the object at `path` in parts ({@link ObjectUpload}), so an object
+   * larger than memory can be written. Callers without it buffer and use {@link putObject}.
+   */
+  putObjectStream?(path: string, contentType?: string): Promise<Result<ObjectUpload, AdapterError>>;
+  /**
+   * Optional: reads `length` bytes of the object at `path` from byte `offset` (fewer when the
+   * object ends first; `offset` must lie inside it). `Err(ObjectNotFoundError)` when there is no
+   * such object. Callers without it read the whole object.
+   */
+  getObjectRange?(
+    path: string,
+    offset: number,
+    length: number,
+  ): Promise<Result<Uint8Array, AdapterError>>;
+}
+
+/** An `INVALID_RANGE` error for a range that is not a non-negative offset and a positive length; else null. */
+export function checkRange(offset: number, length: number): AdapterError | null {
+  return Number.isSafeInteger(offset) && offset >= 0 && Number.isSafeInteger(length) && length > 0
+    ? null
+    : new AdapterError(`invalid byte range: offset ${offset}, length ${length}`, {
+        code: "INVALID_RANGE",
+      });
 }
 
 /** True when `value` has every method of a {@link LakeAdapter}. */
@@ -82,4 +121,12 @@ export function checkKey(path: unknown, allowEmpty = false): AdapterError | null
       return new AdapterError(`object key "${path}" has an empty segment`, { code: "INVALID_KEY" });
   }
   return null;
+}
+
+/** The `INVALID_RANGE` error of a range read starting at or past the end of an object. */
+export function rangeOutside(path: string, offset: number, size?: number): AdapterError {
+  const of = size === undefined ? "" : ` (${size} bytes)`;
+  return new AdapterError(`offset ${offset} is past the end of "${path}"${of}`, {
+    code: "INVALID_RANGE",
+  });
 }

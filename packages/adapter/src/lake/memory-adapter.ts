@@ -5,10 +5,14 @@
 import { type AdapterError, Err, Ok, type Result } from "@lakesync/core";
 import {
   checkKey,
+  checkRange,
   type LakeAdapter,
   type ObjectInfo,
   ObjectNotFoundError,
+  type ObjectUpload,
+  rangeOutside,
 } from "./lake-adapter.js";
+import { bufferedUpload } from "./multipart.js";
 
 /** Keeps objects in a `Map`; data is copied in and out so callers cannot alias it. */
 export class MemoryAdapter implements LakeAdapter {
@@ -26,6 +30,25 @@ export class MemoryAdapter implements LakeAdapter {
     if (bad) return Err(bad);
     const found = this.#objects.get(path);
     return found ? Ok(found.data.slice()) : Err(new ObjectNotFoundError(path));
+  }
+
+  async putObjectStream(path: string): Promise<Result<ObjectUpload, AdapterError>> {
+    const bad = checkKey(path);
+    if (bad) return Err(bad);
+    return Ok(bufferedUpload((data) => this.putObject(path, data)));
+  }
+
+  async getObjectRange(
+    path: string,
+    offset: number,
+    length: number,
+  ): Promise<Result<Uint8Array, AdapterError>> {
+    const bad = checkKey(path) ?? checkRange(offset, length);
+    if (bad) return Err(bad);
+    const found = this.#objects.get(path);
+    if (!found) return Err(new ObjectNotFoundError(path));
+    if (offset >= found.data.length) return Err(rangeOutside(path, offset, found.data.length));
+    return Ok(found.data.slice(offset, offset + length));
   }
 
   async headObject(

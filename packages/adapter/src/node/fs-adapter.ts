@@ -4,14 +4,26 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Dirent } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+} from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { AdapterError, Err, Ok, type Result } from "@lakesync/core";
 import {
   checkKey,
+  checkRange,
   type LakeAdapter,
   type ObjectInfo,
   ObjectNotFoundError,
+  type ObjectUpload,
+  rangeOutside,
 } from "../lake/lake-adapter.js";
 
 const TEMP_PREFIX = ".lakesync-tmp-";
@@ -78,6 +90,90 @@ export class FileSystemAdapter implements LakeAdapter {
     } catch (cause) {
       await rm(temp, { force: true }).catch(() => undefined);
       return Err(failure("write", path, cause));
+    }
+  }
+
+  /**
+   * Streams into a temporary file next to the target (named like {@link putObject}'s, so the
+   * listing hides it and orphan removal finds a crashed one), flushed to disk and renamed over
+   * the target on completion; aborting removes it.
+   */
+  async putObjectStream(path: string): Promise<Result<ObjectUpload, AdapterError>> {
+    const file = this.#file(path);
+    if (!file.ok) return file;
+    const temp = join(dirname(file.value), `${TEMP_PREFIX}${randomBytes(6).toString("hex")}`);
+    let handle: FileHandle;
+    try {
+      await mkdir(dirname(file.value), { recursive: true });
+      handle = await open(temp, "w");
+    } catch (cause) {
+      return Err(failure("write", path, cause));
+    }
+    let over = false;
+    const drop = async () => {
+      over = true;
+      await handle.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+    };
+    const closed = () => Err(new AdapterError("the upload is over", { code: "UPLOAD_CLOSED" }));
+    return Ok({
+      write: async (data) => {
+        if (over) return closed();
+        try {
+          // A file handle's writeFile appends at its current position.
+          await handle.writeFile(data);
+          return Ok(undefined);
+        } catch (cause) {
+          await drop();
+          return Err(failure("write", path, cause));
+        }
+      },
+      complete: async () => {
+        if (over) return closed();
+        over = true;
+        try {
+          if (this.#sync) await handle.datasync();
+          await handle.close();
+          await rename(temp, file.value);
+          return Ok(undefined);
+        } catch (cause) {
+          await drop();
+          return Err(failure("write", path, cause));
+        }
+      },
+      abort: drop,
+    });
+  }
+
+  async getObjectRange(
+    path: string,
+    offset: number,
+    length: number,
+  ): Promise<Result<Uint8Array, AdapterError>> {
+    const file = this.#file(path);
+    if (!file.ok) return file;
+    const bad = checkRange(offset, length);
+    if (bad) return Err(bad);
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(file.value, "r");
+      const size = (await handle.stat()).size;
+      if (offset >= size) return Err(rangeOutside(path, offset, size));
+      const out = new Uint8Array(Math.min(length, size - offset));
+      let at = 0;
+      while (at < out.length) {
+        const { bytesRead } = await handle.read(out, at, out.length - at, offset + at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return Ok(out.subarray(0, at));
+    } catch (cause) {
+      const code = (cause as { code?: string }).code;
+      if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR")
+        return Err(new ObjectNotFoundError(path));
+      return Err(failure("read", path, cause));
+    } finally {
+      await handle?.close().catch(() => undefined);
     }
   }
 

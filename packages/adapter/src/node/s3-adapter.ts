@@ -15,10 +15,15 @@ import {
 import { AdapterError, Err, Ok, type Result } from "@lakesync/core";
 import {
   checkKey,
+  checkRange,
   type LakeAdapter,
   type ObjectInfo,
   ObjectNotFoundError,
+  type ObjectUpload,
+  rangeOutside,
 } from "../lake/lake-adapter.js";
+import { DEFAULT_PART_BYTES, MIN_PART_BYTES, multipartUpload } from "../lake/multipart.js";
+import { s3MultipartBackend } from "./s3-multipart.js";
 
 /** Options for {@link S3Adapter}. */
 export interface S3AdapterOptions {
@@ -49,6 +54,11 @@ export interface S3AdapterOptions {
   readonly listApi?: "v1" | "v2";
   /** An existing client (its settings win over the ones above). */
   readonly client?: S3Client;
+  /**
+   * Bytes per part of a streamed upload (`putObjectStream`): default 8 MiB, at least 5 MiB (S3's
+   * minimum for every part but the last).
+   */
+  readonly partBytes?: number;
 }
 
 function isMissing(cause: unknown): boolean {
@@ -73,8 +83,10 @@ export class S3Adapter implements LakeAdapter {
   readonly #bucket: string;
   readonly #pageSize: number;
   readonly #listV1: boolean;
+  readonly #partBytes: number;
 
   constructor(options: S3AdapterOptions) {
+    this.#partBytes = Math.max(MIN_PART_BYTES, options.partBytes ?? DEFAULT_PART_BYTES);
     this.#bucket = options.bucket;
     this.#pageSize = Math.max(1, Math.min(1000, options.listPageSize ?? 1000));
     this.#listV1 = options.listApi === "v1";
@@ -126,6 +138,56 @@ export class S3Adapter implements LakeAdapter {
       return Ok(await response.Body.transformToByteArray());
     } catch (cause) {
       return Err(isMissing(cause) ? new ObjectNotFoundError(path) : failure("get", path, cause));
+    }
+  }
+
+  /**
+   * A multipart upload (CreateMultipartUpload with the first full part, UploadPart,
+   * CompleteMultipartUpload; AbortMultipartUpload on failure or abort), or one PutObject when the
+   * object is smaller than a part.
+   */
+  async putObjectStream(
+    path: string,
+    contentType?: string,
+  ): Promise<Result<ObjectUpload, AdapterError>> {
+    const bad = checkKey(path);
+    if (bad) return Err(bad);
+    const putWhole = async (data: Uint8Array) => {
+      const put = await this.putObject(path, data, contentType);
+      if (!put.ok) throw put.error;
+    };
+    return Ok(
+      multipartUpload(
+        s3MultipartBackend(this.#s3, this.#bucket, path, contentType, putWhole),
+        this.#partBytes,
+        (action, cause) => failure(action, path, cause),
+      ),
+    );
+  }
+
+  async getObjectRange(
+    path: string,
+    offset: number,
+    length: number,
+  ): Promise<Result<Uint8Array, AdapterError>> {
+    const bad = checkKey(path) ?? checkRange(offset, length);
+    if (bad) return Err(bad);
+    try {
+      const response = await this.#s3.send(
+        new GetObjectCommand({
+          Bucket: this.#bucket,
+          Key: path,
+          Range: `bytes=${offset}-${offset + length - 1}`,
+        }),
+      );
+      if (!response.Body) return Ok(new Uint8Array());
+      return Ok(await response.Body.transformToByteArray());
+    } catch (cause) {
+      if (isMissing(cause)) return Err(new ObjectNotFoundError(path));
+      const status = (cause as { $metadata?: { httpStatusCode?: number } }).$metadata
+        ?.httpStatusCode;
+      if (status === 416) return Err(rangeOutside(path, offset));
+      return Err(failure("get", path, cause));
     }
   }
 

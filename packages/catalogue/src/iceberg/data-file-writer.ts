@@ -2,8 +2,7 @@
  * @module iceberg/data-file-writer
  * Writing one Parquet data file or equality-delete file from rows, with Iceberg field ids on its
  * columns, and describing it as a {@link DataFile} for a manifest: partition tuple, record count,
- * size, and per-column value, null and NaN counts and lower/upper bounds (strings and binary
- * truncated to 16 characters or bytes, as the reference implementation's default metrics do).
+ * size, and per-column value, null and NaN counts and lower/upper bounds (`column-metrics`).
  */
 import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
 import {
@@ -13,11 +12,11 @@ import {
   writeIcebergParquet,
 } from "@lakesync/parquet";
 import { CatalogueError } from "../errors.js";
+import { ColumnMetrics } from "./column-metrics.js";
 import { type DataFile, FileContent, type PartitionValue } from "./content-file.js";
 import { UNPARTITIONED_SPEC } from "./metadata.js";
 import { partitionFields, partitionKey, partitionOf } from "./partition.js";
-import { compareValues, type PrimitiveValue, serialiseValue } from "./single-value.js";
-import type { IcebergField, IcebergPrimitive, IcebergSchema, PartitionSpec } from "./types.js";
+import type { IcebergField, IcebergSchema, PartitionSpec } from "./types.js";
 
 /** What {@link writeDataFile} writes. */
 export interface DataFileWriteOptions {
@@ -63,58 +62,13 @@ const COLUMN_TYPES = new Set<string>([
   "timestamp",
   "timestamptz",
 ]);
-const TRUNCATE = 16;
-
-function truncatedUpper(value: string | Uint8Array): string | Uint8Array | undefined {
-  if (typeof value === "string") {
-    const points = [...value];
-    if (points.length <= TRUNCATE) return value;
-    for (let i = TRUNCATE - 1; i >= 0; i--) {
-      const next = (points[i]?.codePointAt(0) ?? 0) + 1;
-      if (next <= 0x10ffff && (next < 0xd800 || next > 0xdfff))
-        return points.slice(0, i).join("") + String.fromCodePoint(next);
-    }
-    return undefined;
-  }
-  if (value.length <= TRUNCATE) return value;
-  for (let i = TRUNCATE - 1; i >= 0; i--)
-    if ((value[i] as number) < 0xff)
-      return Uint8Array.of(...value.subarray(0, i), (value[i] as number) + 1);
-  return undefined;
-}
-
-const truncatedLower = (value: PrimitiveValue): PrimitiveValue =>
-  typeof value === "string"
-    ? [...value].slice(0, TRUNCATE).join("")
-    : value instanceof Uint8Array
-      ? value.subarray(0, TRUNCATE)
-      : value;
-
-interface ColumnStats {
-  nulls: number;
-  nans: number;
-  lower?: PrimitiveValue;
-  upper?: PrimitiveValue;
-}
-
-function statsOf(values: readonly unknown[]): ColumnStats {
-  const stats: ColumnStats = { nulls: 0, nans: 0 };
-  for (const v of values) {
-    if (v === null || v === undefined) stats.nulls++;
-    else if (typeof v === "number" && Number.isNaN(v)) stats.nans++;
-    else {
-      const value = v as PrimitiveValue;
-      if (stats.lower === undefined || compareValues(value, stats.lower) < 0) stats.lower = value;
-      if (stats.upper === undefined || compareValues(value, stats.upper) > 0) stats.upper = value;
-    }
-  }
-  // -0.0 must precede +0.0 in bounds: widen a zero bound to cover both.
-  if (stats.lower === 0) stats.lower = -0;
-  if (stats.upper === 0) stats.upper = 0;
-  return stats;
-}
-
-function columnsOf(options: DataFileWriteOptions): Result<IcebergField[], CatalogueError> {
+/**
+ * The columns a file of `options` holds: every field of the schema, or the equality fields of a
+ * delete file. `Err(CatalogueError)` (`INVALID_INPUT`) for a type data files cannot hold yet.
+ */
+export function columnsOf(
+  options: Pick<DataFileWriteOptions, "schema" | "content" | "equalityFieldIds">,
+): Result<IcebergField[], CatalogueError> {
   const { schema } = options;
   let fields: IcebergField[] = [...schema.fields];
   if (options.content === "equality-deletes") {
@@ -198,29 +152,8 @@ export function writeDataFile(
   }));
   const bytes = writeIcebergParquet(columns, n, options.parquet);
   if (!bytes.ok) return bytes;
-  const valueCounts = new Map<number, number>();
-  const nullValueCounts = new Map<number, number>();
-  const nanValueCounts = new Map<number, number>();
-  const lowerBounds = new Map<number, Uint8Array>();
-  const upperBounds = new Map<number, Uint8Array>();
-  for (const column of columns) {
-    const type = column.type as IcebergPrimitive;
-    const stats = statsOf(column.values);
-    valueCounts.set(column.fieldId, n);
-    nullValueCounts.set(column.fieldId, stats.nulls);
-    if (type === "float" || type === "double") nanValueCounts.set(column.fieldId, stats.nans);
-    const lower =
-      stats.lower === undefined ? undefined : serialiseValue(type, truncatedLower(stats.lower));
-    const upperValue =
-      stats.upper === undefined
-        ? undefined
-        : typeof stats.upper === "string" || stats.upper instanceof Uint8Array
-          ? truncatedUpper(stats.upper)
-          : stats.upper;
-    const upper = upperValue === undefined ? undefined : serialiseValue(type, upperValue);
-    if (lower) lowerBounds.set(column.fieldId, lower);
-    if (upper) upperBounds.set(column.fieldId, upper);
-  }
+  const metrics = new ColumnMetrics(columns);
+  metrics.add(columns, n);
   const isDelete = options.content === "equality-deletes";
   return Ok({
     bytes: bytes.value,
@@ -231,11 +164,7 @@ export function writeDataFile(
       partition: partition.value,
       recordCount: n,
       fileSizeInBytes: bytes.value.length,
-      valueCounts,
-      nullValueCounts,
-      ...(nanValueCounts.size > 0 ? { nanValueCounts } : {}),
-      lowerBounds,
-      upperBounds,
+      ...metrics.metrics(),
       ...(isDelete ? { equalityIds: fields.value.map((f) => f.id) } : {}),
       ...(options.sortOrderId === undefined ? {} : { sortOrderId: options.sortOrderId }),
     },

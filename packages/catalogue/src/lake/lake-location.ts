@@ -7,9 +7,19 @@
  * refused, so metadata can never make LakeSync read or write elsewhere.
  */
 
-import { checkKey, type LakeAdapter } from "@lakesync/adapter";
-import { Err, Ok, type Result } from "@lakesync/core";
+import { bufferedUpload, checkKey, type LakeAdapter } from "@lakesync/adapter";
+import { type AdapterError, Err, Ok, type Result } from "@lakesync/core";
 import { CatalogueError } from "../errors.js";
+
+/**
+ * A file being written in parts ({@link LakeLocation.upload}): nobody sees it before
+ * `complete`; `abort` drops it. Once either is called, or a call failed, later calls fail.
+ */
+export interface LakeUpload {
+  write(data: Uint8Array): Promise<Result<void, CatalogueError>>;
+  complete(): Promise<Result<void, CatalogueError>>;
+  abort(): Promise<void>;
+}
 
 /** A warehouse URI bound to the adapter that stores its files. */
 export interface LakeLocation {
@@ -28,6 +38,23 @@ export interface LakeLocation {
   write(uri: string, data: Uint8Array): Promise<Result<void, CatalogueError>>;
   /** Deletes the file at `uri` (a missing file is fine). */
   delete(uri: string): Promise<Result<void, CatalogueError>>;
+  /**
+   * Starts writing the file at `uri` in parts: through the adapter's `putObjectStream`
+   * (multipart upload, temporary file), or, for an adapter without it, buffered and written
+   * with one put on completion.
+   */
+  upload(uri: string): Promise<Result<LakeUpload, CatalogueError>>;
+  /**
+   * Reads `length` bytes of the file at `uri` from byte `offset` (fewer at its end): the
+   * adapter's range read, or the whole file sliced for an adapter without one.
+   */
+  readRange(
+    uri: string,
+    offset: number,
+    length: number,
+  ): Promise<Result<Uint8Array, CatalogueError>>;
+  /** The size in bytes of the file at `uri`. */
+  size(uri: string): Promise<Result<number, CatalogueError>>;
 }
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
@@ -83,6 +110,37 @@ export function createLakeLocation(
       if (!key.ok) return key;
       const put = await adapter.putObject(key.value, data);
       return put.ok ? put : Err(failure("write", uri, put.error));
+    },
+    async upload(uri) {
+      const key = keyOf(uri);
+      if (!key.ok) return key;
+      const stream = adapter.putObjectStream
+        ? await adapter.putObjectStream(key.value)
+        : Ok(bufferedUpload((data) => adapter.putObject(key.value, data)));
+      if (!stream.ok) return Err(failure("write", uri, stream.error));
+      const upload = stream.value;
+      const wrap = (result: Result<void, AdapterError>): Result<void, CatalogueError> =>
+        result.ok ? result : Err(failure("write", uri, result.error));
+      return Ok({
+        write: async (data) => wrap(await upload.write(data)),
+        complete: async () => wrap(await upload.complete()),
+        abort: () => upload.abort(),
+      });
+    },
+    async readRange(uri, offset, length) {
+      const key = keyOf(uri);
+      if (!key.ok) return key;
+      const got = adapter.getObjectRange
+        ? await adapter.getObjectRange(key.value, offset, length)
+        : await adapter.getObject(key.value);
+      if (!got.ok) return Err(failure("read", uri, got.error));
+      return Ok(adapter.getObjectRange ? got.value : got.value.slice(offset, offset + length));
+    },
+    async size(uri) {
+      const key = keyOf(uri);
+      if (!key.ok) return key;
+      const head = await adapter.headObject(key.value);
+      return head.ok ? Ok(head.value.size) : Err(failure("read", uri, head.error));
     },
     async delete(uri) {
       const key = keyOf(uri);

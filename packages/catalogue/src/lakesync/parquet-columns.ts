@@ -46,7 +46,11 @@ function topLevel(schema: readonly SchemaElement[]): SchemaElement[] {
   return out;
 }
 
-function columnNames(meta: FileMetaData, fields: readonly WantedField[]): Map<number, string> {
+/** The Parquet column name of each of `fields` the file holds (by field id, else by name). */
+export function columnNames(
+  meta: FileMetaData,
+  fields: readonly WantedField[],
+): Map<number, string> {
   const elements = topLevel(meta.schema).filter((e) => !e.num_children);
   const byId = elements.some((e) => e.field_id !== undefined);
   const out = new Map<number, string>();

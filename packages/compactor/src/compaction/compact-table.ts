@@ -28,6 +28,7 @@ import {
   type PartitionGroup,
   planCompaction,
 } from "./compaction-plan.js";
+import { oversizedFiles } from "./input-parts.js";
 import type { OutputFiles } from "./output-files.js";
 import { foldPartition } from "./partition-fold.js";
 
@@ -92,7 +93,9 @@ export async function compactTable(
     const { metadata } = loaded.value;
     const scan = await planScan(location, metadata);
     if (!scan.ok) return fail(scan.error);
-    const plan = planCompaction(scan.value, metadata, limits, request.grouping);
+    const oversized = await oversizedFiles(location, scan.value.dataFiles, limits);
+    if (!oversized.ok) return fail(oversized.error);
+    const plan = planCompaction(scan.value, metadata, limits, request.grouping, oversized.value);
     const plannedOn = plan.snapshot?.["snapshot-id"];
     const empty = {
       table: name,

@@ -1,9 +1,9 @@
 /**
  * @module compaction/compaction-options
  * The knobs of a compaction and the memory model that turns a memory budget into limits: how
- * big an output file may grow before it is written, how big an input file may be to be read,
- * and how many delete keys may be held. Rows held as JavaScript objects cost several times their
- * Parquet size, so a budget caps the file size a compaction can reach (`effectiveTargetBytes`).
+ * many rows may wait for the next row group of an output file, how big an input row group may
+ * be, and how many delete keys may be held. Output files stream to the lake row group by row
+ * group, so the budget bounds the row groups, never the file size: files reach the target.
  */
 
 import type { RetryOptions } from "@lakesync/catalogue";
@@ -24,18 +24,18 @@ export const MIN_MEMORY_BUDGET_BYTES = 4 * 1024 * 1024;
  * Measured on the benchmark's todo table (bench/compactor.bench.ts); deliberately pessimistic.
  */
 export const PARQUET_EXPANSION = 12;
-/** Share of the budget the rows waiting for the next output file may hold. */
+/** Share of the budget the rows waiting for the next row group of an output file may hold. */
 export const OUTPUT_SHARE = 0.25;
-/** Share of the budget one input file, decoded, may hold. */
+/** Share of the budget one input row group, decoded, may hold. */
 export const INPUT_SHARE = 0.25;
 /** Share of the budget the delete keys of one partition may hold. */
 export const DELETES_SHARE = 0.1;
 
 /** Options of a compaction. */
 export interface CompactionOptions {
-  /** The size compacted files aim at (default 128 MiB; capped by the memory budget). */
+  /** The size compacted files aim at (default 128 MiB, whatever the memory budget). */
   readonly targetFileBytes?: number;
-  /** Data files below this size are "small" (default three quarters of the effective target). */
+  /** Data files below this size are "small" (default three quarters of the target). */
   readonly smallFileBytes?: number;
   /** The memory the compaction may use (default 96 MiB). */
   readonly memoryBudgetBytes?: number;
@@ -61,15 +61,18 @@ export interface CompactionOptions {
 /** {@link CompactionOptions} with every default applied and the limits derived from the budget. */
 export interface CompactionLimits {
   readonly targetFileBytes: number;
-  /** `min(targetFileBytes, what the budget lets one output file hold)`. */
+  /**
+   * The file size compactions reach: `targetFileBytes` (files stream row group by row group, so
+   * the budget no longer caps it; kept for callers of the earlier, capped figure).
+   */
   readonly effectiveTargetBytes: number;
   readonly smallFileBytes: number;
   readonly memoryBudgetBytes: number;
   readonly minSmallFiles: number;
   readonly maxReplans: number;
-  /** Estimated memory of the rows waiting for an output file before it must be written. */
+  /** Estimated memory of the rows waiting for the next row group of an output file. */
   readonly outputCostLimit: number;
-  /** The largest input file (bytes on storage) that may be read. */
+  /** The largest input row group (bytes on storage) that may be read at once. */
   readonly inputFileLimitBytes: number;
   /** Estimated memory the delete keys of one partition may hold. */
   readonly deleteCostLimit: number;
@@ -97,14 +100,10 @@ export function compactionLimits(
   const targetFileBytes = options.targetFileBytes ?? DEFAULT_TARGET_FILE_BYTES;
   const memoryBudgetBytes = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   const outputCostLimit = Math.floor(memoryBudgetBytes * OUTPUT_SHARE);
-  const effectiveTargetBytes = Math.min(
-    targetFileBytes,
-    Math.floor(outputCostLimit / PARQUET_EXPANSION),
-  );
   return Ok({
     targetFileBytes,
-    effectiveTargetBytes,
-    smallFileBytes: options.smallFileBytes ?? Math.floor(effectiveTargetBytes * 0.75),
+    effectiveTargetBytes: targetFileBytes,
+    smallFileBytes: options.smallFileBytes ?? Math.floor(targetFileBytes * 0.75),
     memoryBudgetBytes,
     minSmallFiles: options.minSmallFiles ?? 2,
     maxReplans: options.maxReplans ?? 4,

@@ -91,13 +91,15 @@ function applicable(
 /**
  * Plans the compaction of the snapshot `scan` describes (see the module comment). `grouping`
  * splits an unpartitioned table's files into groups that are compacted apart (the history table
- * keeps one synced table per file).
+ * keeps one synced table per file). Files in `oversized` (a row group larger than the budget
+ * lets one input part hold: `oversizedFiles`) are left alone, and reported when they have deletes.
  */
 export function planCompaction(
   scan: ScanPlan,
   metadata: TableMetadata,
   limits: CompactionLimits,
   grouping?: FileGrouping,
+  oversized: ReadonlySet<string> = new Set(),
 ): CompactionPlan {
   const defaultSpecId = metadata["default-spec-id"];
   // Columns that are strings in every schema: their bounds can rule deletes out.
@@ -150,13 +152,15 @@ export function planCompaction(
     const withDeletes = files.filter((f) => (deletesOf.get(f) ?? []).length > 0);
     if (withDeletes.length === 0 && small.length < limits.minSmallFiles) continue;
     const chosen = new Set([...withDeletes, ...small]);
+    // Large files are read a few row groups at a time (`input-parts`), unless one of their row
+    // groups alone does not fit the budget.
     const rewrite: ScanFile[] = [];
     for (const file of chosen) {
-      if (file.dataFile.fileSizeInBytes > limits.inputFileLimitBytes) {
+      if (oversized.has(file.dataFile.filePath)) {
         if ((deletesOf.get(file) ?? []).length > 0)
           skipped.push({
             path: file.dataFile.filePath,
-            reason: `${file.dataFile.fileSizeInBytes} bytes do not fit the memory budget`,
+            reason: `a row group of its ${file.dataFile.fileSizeInBytes} bytes does not fit the memory budget`,
           });
         continue;
       }

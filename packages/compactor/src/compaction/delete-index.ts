@@ -124,8 +124,8 @@ export async function readDeleteIndex(
 }
 
 /**
- * True when row `index` of a data file (`path`, data sequence number `seq`, columns by field id)
- * is deleted by `deletes`.
+ * True when row `index` of a part of a data file (`path`, data sequence number `seq`, columns by
+ * field id) whose first row is row `firstRow` of the file is deleted by `deletes`.
  */
 export function isDeleted(
   deletes: DeleteIndex,
@@ -133,6 +133,7 @@ export function isDeleted(
   seq: number,
   columns: ReadonlyMap<number, readonly unknown[]>,
   index: number,
+  firstRow = 0,
 ): boolean {
   for (const set of deletes.equality) {
     const key = equalityKey(set.ids.map((id) => columns.get(id)?.[index]));
@@ -141,7 +142,7 @@ export function isDeleted(
   }
   const byPos = deletes.positions.get(path);
   if (byPos) {
-    const deletedAt = byPos.get(index);
+    const deletedAt = byPos.get(firstRow + index);
     if (deletedAt !== undefined && deletedAt >= seq) return true;
   }
   return false;

@@ -4,16 +4,13 @@
  * of flushes, each listing every row it touched). The delete files are taken in chunks that fit;
  * for each chunk, only the equality columns of the data files it applies to are read, and the
  * deleted rows are marked in one bitmap per data file (a bit per row). The fold then reads each
- * data file once and skips the marked rows. Memory: one chunk's keys plus the bitmaps.
+ * data file once and skips the marked rows. Memory: one chunk's keys plus the bitmaps, and one
+ * part of a data file (`input-parts`).
  */
-import {
-  type LakeLocation,
-  readFileColumns,
-  type ScanFile,
-  type TableMetadata,
-} from "@lakesync/catalogue";
+import type { LakeLocation, ScanFile, TableMetadata } from "@lakesync/catalogue";
 import { type LakeSyncError, Ok, type Result } from "@lakesync/core";
 import { fieldOf, isDeleted, readDeleteIndex } from "./delete-index.js";
+import { readInParts } from "./input-parts.js";
 
 /** Estimated memory of the keys of one delete file (manifest row count times a key's cost). */
 export function deleteFileCost(file: ScanFile): number {
@@ -58,6 +55,7 @@ export async function markDeletedRows(
   files: readonly ScanFile[],
   chunks: readonly (readonly ScanFile[])[],
   limit: number,
+  inputLimitBytes: number,
 ): Promise<Result<{ marks: DeleteMarks; bytesRead: number }, LakeSyncError>> {
   const marks = new Map<string, Uint8Array>();
   let bytesRead = 0;
@@ -81,19 +79,26 @@ export async function markDeletedRows(
     for (const file of files) {
       // No delete of this chunk is newer than the file: none applies to it.
       if (file.sequenceNumber >= newest && index.value.positions.size === 0) continue;
-      const bytes = await location.read(file.dataFile.filePath);
-      if (!bytes.ok) return bytes;
-      bytesRead += bytes.value.length;
-      const read = await readFileColumns(bytes.value, wanted);
-      if (!read.ok) return read;
-      const { columns, rowCount } = read.value;
       const path = file.dataFile.filePath;
+      const total = file.dataFile.recordCount;
       let bits = marks.get(path);
-      for (let i = 0; i < rowCount; i++) {
-        if (!isDeleted(index.value, path, file.sequenceNumber, columns, i)) continue;
-        bits ??= new Uint8Array((rowCount + 7) >> 3);
-        bits[i >> 3] = (bits[i >> 3] as number) | (1 << (i & 7));
-      }
+      const read = await readInParts(
+        location,
+        file.dataFile,
+        wanted,
+        inputLimitBytes,
+        async (columns, rowCount, firstRow) => {
+          for (let i = 0; i < rowCount; i++) {
+            if (!isDeleted(index.value, path, file.sequenceNumber, columns, i, firstRow)) continue;
+            const at = firstRow + i;
+            bits ??= new Uint8Array((Math.max(total, firstRow + rowCount) + 7) >> 3);
+            bits[at >> 3] = (bits[at >> 3] as number) | (1 << (at & 7));
+          }
+          return Ok(undefined);
+        },
+      );
+      if (!read.ok) return read;
+      bytesRead += read.value;
       if (bits) marks.set(path, bits);
     }
   }

@@ -1,24 +1,31 @@
 /**
  * @module compaction/output-files
- * The files a compaction writes for one partition. Rows arrive one by one; a file is written
- * when its estimated Parquet size reaches the target, or when the rows waiting cost as much
- * memory as the budget allows, so memory is bounded whatever the partition's size. Rows are
- * sorted by `row_id` inside each file (tight bounds, so engines skip files). Files are named
+ * The files a compaction writes for one partition. Rows arrive one by one and wait in memory
+ * until they cost as much as the budget allows (`outputCostLimit`) or would fill the open file;
+ * then they are sorted by `row_id` (tight bounds per row group, so engines skip them) and
+ * written as the next row group of the open file, which streams to the lake as it grows
+ * (`DataFileStream` into a multipart upload or a temporary file). A file is closed once it
+ * reaches the target size and the next one opened, so files reach the target (128 MiB by
+ * default) whatever the budget. Files are named
  * `{table}/data/{partition path}/{uuid}-compacted.parquet` unless told otherwise.
  */
 import {
   type DataFile,
+  DataFileStream,
   type IcebergSchema,
   type LakeLocation,
+  type LakeUpload,
   type PartitionSpec,
   type PartitionValue,
   parquetColumnName,
   ROW_ID_COLUMN,
   tableDirectory,
-  writeDataFile,
 } from "@lakesync/catalogue";
 import { type LakeSyncError, Ok, type Result } from "@lakesync/core";
 import type { CompactionLimits } from "./compaction-options.js";
+
+/** Share of the input budget an output row group may fill (the size per row is an estimate). */
+const GROUP_MARGIN = 0.75;
 
 /** Where and how one partition's output files are written. */
 export interface OutputFilesOptions {
@@ -30,7 +37,7 @@ export interface OutputFilesOptions {
   readonly spec: PartitionSpec;
   readonly partition: Readonly<Record<string, PartitionValue>>;
   readonly limits: CompactionLimits;
-  /** Estimated Parquet bytes per row, until a written file tells the real figure. */
+  /** Estimated Parquet bytes per row, until written row groups tell the real figure. */
   readonly bytesPerRow: number;
   readonly uuid: () => string;
   readonly compression: "snappy" | "zstd" | "none";
@@ -46,6 +53,15 @@ export function parquetSchemaOf(schema: IcebergSchema): IcebergSchema {
   };
 }
 
+/** The file being written: its stream, its upload and its row-group size. */
+interface OpenFile {
+  readonly path: string;
+  readonly stream: DataFileStream;
+  readonly upload: LakeUpload;
+  /** Rows per row group: the size of the first group, so that every full group is flushed. */
+  readonly groupRows: number;
+}
+
 /** Accumulates one partition's rows and writes them as data files (see the module comment). */
 export class OutputFiles {
   readonly #options: OutputFilesOptions;
@@ -55,10 +71,14 @@ export class OutputFiles {
   #rows: Record<string, unknown>[] = [];
   #cost = 0;
   #bytesPerRow: number;
+  #open: OpenFile | undefined;
   /** The files written so far, with their URIs. */
   readonly files: DataFile[] = [];
-  bytesWritten = 0;
+  /** The number of row groups of each of {@link files}. */
+  readonly rowGroups: number[] = [];
+  /** Rows of the files closed so far. */
   rowsWritten = 0;
+  #closedBytes = 0;
 
   constructor(options: OutputFilesOptions) {
     this.#options = options;
@@ -71,30 +91,60 @@ export class OutputFiles {
     this.#dir = [options.tableLocation, "data", ...path].join("/");
   }
 
+  /** Bytes written so far: the files closed, and what the open one has streamed. */
+  get bytesWritten(): number {
+    return this.#closedBytes + (this.#open?.stream.bytesWritten ?? 0);
+  }
+
   /** Adds one row (keyed by Parquet column names) costing `cost` bytes of memory. */
   async add(row: Record<string, unknown>, cost: number): Promise<Result<void, LakeSyncError>> {
     this.#rows.push(row);
     this.#cost += cost;
+    const open = this.#open;
     const { limits } = this.#options;
-    if (
+    const bytes = this.#rows.length * this.#bytesPerRow;
+    const full =
       this.#cost >= limits.outputCostLimit ||
-      this.#rows.length * this.#bytesPerRow >= limits.effectiveTargetBytes
-    )
-      return this.#write();
-    return Ok(undefined);
+      (open !== undefined && this.#rows.length >= open.groupRows) ||
+      bytes >= this.#room() ||
+      // A row group a later compaction reads back must fit its input budget (with a margin).
+      bytes >= limits.inputFileLimitBytes * GROUP_MARGIN;
+    return full ? this.#writeGroup() : Ok(undefined);
   }
 
-  /** Writes the rows still waiting, if any. */
-  finish(): Promise<Result<void, LakeSyncError>> {
-    return this.#write();
+  /** Writes the rows still waiting, if any, and closes the open file. */
+  async finish(): Promise<Result<void, LakeSyncError>> {
+    const written = await this.#writeGroup();
+    if (!written.ok) return written;
+    return this.#close();
   }
 
-  /** Deletes every file written (after a failure, or a commit that did not happen). */
+  /** Deletes every file written and drops the open one (after a failure, or no commit). */
   async discard(): Promise<void> {
+    const open = this.#open;
+    this.#open = undefined;
+    this.#rows = [];
+    if (open) {
+      await open.stream.abort();
+      await open.upload.abort();
+    }
     await Promise.all(this.files.map((f) => this.#options.location.delete(f.filePath)));
   }
 
-  async #write(): Promise<Result<void, LakeSyncError>> {
+  /** Estimated bytes of the open file, the row group still being encoded included. */
+  #openBytes(): number {
+    const open = this.#open;
+    if (!open) return 0;
+    const encoding = open.stream.rowCount % open.groupRows;
+    return open.stream.bytesWritten + encoding * this.#bytesPerRow;
+  }
+
+  /** Bytes the open (or next) file may still take before it reaches the target. */
+  #room(): number {
+    return Math.max(1, this.#options.limits.targetFileBytes - this.#openBytes());
+  }
+
+  async #writeGroup(): Promise<Result<void, LakeSyncError>> {
     const rows = this.#rows;
     if (rows.length === 0) return Ok(undefined);
     this.#rows = [];
@@ -105,25 +155,57 @@ export class OutputFiles {
       const y = String(b[id]);
       return x < y ? -1 : x > y ? 1 : 0;
     });
-    const options = this.#options;
-    const filePath = `${this.#dir}/${options.uuid()}${options.suffix ?? "-compacted.parquet"}`;
-    const written = writeDataFile({
-      schema: this.#fileSchema,
-      spec: options.spec,
-      rows,
-      filePath,
-      partition: options.partition,
-      parquet: { compression: options.compression },
-    });
+    let open = this.#open;
+    if (!open) {
+      const opened = await this.#openFile(rows.length);
+      if (!opened.ok) return opened;
+      open = opened.value;
+    }
+    const written = await open.stream.writeRows(rows);
     if (!written.ok) return written;
-    const stored = await options.location.write(filePath, written.value.bytes);
+    const flushed = open.stream.rowCount - (open.stream.rowCount % open.groupRows);
+    // Estimates from a few rows are mostly footer and page headers: wait for a real sample.
+    if (flushed >= 1000) this.#bytesPerRow = Math.max(1, open.stream.bytesWritten / flushed);
+    return this.#openBytes() >= this.#options.limits.targetFileBytes
+      ? this.#close()
+      : Ok(undefined);
+  }
+
+  async #openFile(groupRows: number): Promise<Result<OpenFile, LakeSyncError>> {
+    const options = this.#options;
+    const path = `${this.#dir}/${options.uuid()}${options.suffix ?? "-compacted.parquet"}`;
+    const upload = await options.location.upload(path);
+    if (!upload.ok) return upload;
+    const stream = DataFileStream.open({
+      schema: this.#fileSchema,
+      filePath: path,
+      partition: options.partition,
+      parquet: { compression: options.compression, rowGroupSize: groupRows },
+      sink: (bytes) => upload.value.write(bytes),
+    });
+    if (!stream.ok) {
+      await upload.value.abort();
+      return stream;
+    }
+    this.#open = { path, stream: stream.value, upload: upload.value, groupRows };
+    return Ok(this.#open);
+  }
+
+  async #close(): Promise<Result<void, LakeSyncError>> {
+    const open = this.#open;
+    if (!open) return Ok(undefined);
+    const done = await open.stream.finish();
+    if (!done.ok) return done;
+    const stored = await open.upload.complete();
     if (!stored.ok) return stored;
-    const size = written.value.bytes.length;
-    this.files.push(written.value.dataFile);
-    this.bytesWritten += size;
-    this.rowsWritten += rows.length;
-    // A file of few rows is mostly footer: it would make the estimate far too high.
-    if (rows.length >= 1000) this.#bytesPerRow = Math.max(1, size / rows.length);
+    this.#open = undefined;
+    const { dataFile, rowGroups } = done.value;
+    this.files.push(dataFile);
+    this.rowGroups.push(rowGroups);
+    this.#closedBytes += dataFile.fileSizeInBytes;
+    this.rowsWritten += dataFile.recordCount;
+    if (dataFile.recordCount >= 1000)
+      this.#bytesPerRow = Math.max(1, dataFile.fileSizeInBytes / dataFile.recordCount);
     return Ok(undefined);
   }
 }

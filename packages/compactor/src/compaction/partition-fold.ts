@@ -3,15 +3,15 @@
  * Folding one partition: its delete files read into an index (or, when their keys do not fit
  * the budget, applied in chunks as per-file bitmaps: `delete-marks`), then each data file to
  * rewrite read in turn, its deleted rows dropped and the others handed to the partition's output
- * files. Only one data file is decoded at a time, so memory is the delete keys (or bitmaps), one
- * file and the rows waiting for the next output file, whatever the partition's size.
+ * files. Only one part of one data file is decoded at a time (the file, or a run of its row
+ * groups: `input-parts`), so memory is the delete keys (or bitmaps), one part and the rows
+ * waiting for the next row group of the output file, whatever the partition's size.
  */
 import {
   type IcebergSchema,
   type LakeLocation,
   type PartitionSpec,
   parquetColumnName,
-  readFileColumns,
   type TableMetadata,
 } from "@lakesync/catalogue";
 import { type LakeSyncError, Ok, type Result, setOwn } from "@lakesync/core";
@@ -20,6 +20,7 @@ import { valueCost } from "./compaction-options.js";
 import type { PartitionGroup } from "./compaction-plan.js";
 import { type DeleteIndex, fieldsToRead, isDeleted, readDeleteIndex } from "./delete-index.js";
 import { chunkDeletes, type DeleteMarks, isMarked, markDeletedRows } from "./delete-marks.js";
+import { readInParts } from "./input-parts.js";
 import { OutputFiles } from "./output-files.js";
 
 /** What folding a partition needs. */
@@ -97,6 +98,7 @@ export async function foldPartition(
       group.rewrite,
       chunks.length > 1 ? chunks : [[...group.deletes]],
       limits.deleteCostLimit,
+      limits.inputFileLimitBytes,
     );
     if (!marked.ok) return fail(marked.error);
     marks = marked.value.marks;
@@ -109,31 +111,42 @@ export async function foldPartition(
     : schema.fields.map((f) => ({ id: f.id, name: f.name }));
   const names = schema.fields.map((f) => ({ id: f.id, name: parquetColumnName(f.name) }));
   for (const file of group.rewrite) {
-    const bytes = await location.read(file.dataFile.filePath);
-    if (!bytes.ok) return fail(bytes.error);
-    bytesRead += bytes.value.length;
-    const read = await readFileColumns(bytes.value, wanted);
-    if (!read.ok) return fail(read.error);
-    const { columns, rowCount } = read.value;
     const path = file.dataFile.filePath;
     const bits = marks?.get(path);
-    for (let i = 0; i < rowCount; i++) {
-      if (index ? isDeleted(index, path, file.sequenceNumber, columns, i) : isMarked(bits, i))
-        continue;
-      const row: Record<string, unknown> = {};
-      let cost = 64;
-      for (const { id, name } of names) {
-        const value = columns.get(id)?.[i] ?? null;
-        // `__proto__` is a legal column name: assignment would set the prototype instead.
-        if (name === "__proto__") setOwn(row, name, value);
-        else row[name] = value;
-        cost += 16 + valueCost(value);
-      }
-      const added = await output.add(row, cost);
-      if (!added.ok) return fail(added.error);
-    }
-    rowsRead += rowCount;
-    context.onFile(true, rowCount, bytes.value.length, output.bytesWritten);
+    let rows = 0;
+    const read = await readInParts(
+      location,
+      file.dataFile,
+      wanted,
+      limits.inputFileLimitBytes,
+      async (columns, rowCount, firstRow) => {
+        rows += rowCount;
+        for (let i = 0; i < rowCount; i++) {
+          if (
+            index
+              ? isDeleted(index, path, file.sequenceNumber, columns, i, firstRow)
+              : isMarked(bits, firstRow + i)
+          )
+            continue;
+          const row: Record<string, unknown> = {};
+          let cost = 64;
+          for (const { id, name } of names) {
+            const value = columns.get(id)?.[i] ?? null;
+            // `__proto__` is a legal column name: assignment would set the prototype instead.
+            if (name === "__proto__") setOwn(row, name, value);
+            else row[name] = value;
+            cost += 16 + valueCost(value);
+          }
+          const added = await output.add(row, cost);
+          if (!added.ok) return added;
+        }
+        return Ok(undefined);
+      },
+    );
+    if (!read.ok) return fail(read.error);
+    bytesRead += read.value;
+    rowsRead += rows;
+    context.onFile(true, rows, read.value, output.bytesWritten);
   }
   const done = await output.finish();
   if (!done.ok) return fail(done.error);

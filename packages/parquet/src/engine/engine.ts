@@ -17,6 +17,7 @@ export type ParquetEngine = Pick<
   | "Compression"
   | "EnabledStatistics"
   | "Encoding"
+  | "transformParquetStream"
 >;
 
 let engine: ParquetEngine | undefined;

@@ -12,8 +12,12 @@ import type { ParquetWriteOptions } from "../write-options.js";
 import { writeIcebergColumn } from "./iceberg-column-writer.js";
 import { fitsIcebergType, type IcebergColumn, icebergArrowType } from "./iceberg-types.js";
 
-/** Why `columns` cannot make a file of `rowCount` rows, or undefined when they can. */
-function columnsProblem(
+/**
+ * Why `columns` cannot make a file of `rowCount` rows, or undefined when they can: a column
+ * with the wrong number of values, a null in a required column, a value that does not fit its
+ * type, or two columns sharing a name or field id.
+ */
+export function columnsProblem(
   columns: readonly IcebergColumn[],
   rowCount: number,
 ): SchemaError | undefined {
@@ -58,7 +62,17 @@ export function writeIcebergParquet(
 ): Result<Uint8Array, SchemaError | FlushError> {
   const problem = columnsProblem(columns, rowCount);
   if (problem) return Err(problem);
-  const schema = new Schema(
+  return writeParquetStream(
+    icebergArrowSchema(columns),
+    ipcCapacity(columns.length, rowCount),
+    fillIcebergBatch(columns, rowCount),
+    options,
+  );
+}
+
+/** The Arrow schema of `columns`: each field carries its Iceberg id as `PARQUET:field_id`. */
+export function icebergArrowSchema(columns: readonly Omit<IcebergColumn, "values">[]): Schema {
+  return new Schema(
     columns.map(
       (c) =>
         new Field(
@@ -69,11 +83,21 @@ export function writeIcebergParquet(
         ),
     ),
   );
-  const fill = (writer: IpcWriter): Result<void, never> => {
+}
+
+/** A first guess of the IPC bytes a batch of `rowCount` rows in `columnCount` columns needs. */
+export const ipcCapacity = (columnCount: number, rowCount: number): number =>
+  4096 + 16 * columnCount * rowCount;
+
+/** Writes checked `columns` as one record batch of `rowCount` rows. */
+export function fillIcebergBatch(
+  columns: readonly IcebergColumn[],
+  rowCount: number,
+): (writer: IpcWriter) => Result<void, never> {
+  return (writer) => {
     writer.beginBatch(rowCount);
     for (const column of columns) writeIcebergColumn(writer, column, rowCount);
     writer.endBatch();
     return Ok(undefined);
   };
-  return writeParquetStream(schema, 4096 + 16 * columns.length * rowCount, fill, options);
 }

@@ -52,3 +52,36 @@ describe("LakeLocation", () => {
     expect((await location.write("memory://elsewhere/x", Uint8Array.of(1))).ok).toBe(false);
   });
 });
+
+describe("LakeLocation uploads and range reads without the adapter's optional methods", () => {
+  it("buffers an upload and writes it once on completion; slices range reads", async () => {
+    const inner = new MemoryAdapter();
+    const puts: string[] = [];
+    const plain = {
+      putObject: (k: string, d: Uint8Array) => {
+        puts.push(k);
+        return inner.putObject(k, d);
+      },
+      getObject: (k: string) => inner.getObject(k),
+      headObject: (k: string) => inner.headObject(k),
+      listObjects: (k: string) => inner.listObjects(k),
+      deleteObject: (k: string) => inner.deleteObject(k),
+      deleteObjects: (k: readonly string[]) => inner.deleteObjects(k),
+    };
+    const location = unwrapOrThrow(createLakeLocation("s3://b/p", plain));
+    const upload = unwrapOrThrow(await location.upload("s3://b/p/t/x"));
+    unwrapOrThrow(await upload.write(new TextEncoder().encode("0123")));
+    unwrapOrThrow(await upload.write(new TextEncoder().encode("456789")));
+    expect(puts).toEqual([]);
+    unwrapOrThrow(await upload.complete());
+    expect(puts).toEqual(["t/x"]);
+    const range = unwrapOrThrow(await location.readRange("s3://b/p/t/x", 3, 4));
+    expect(new TextDecoder().decode(range)).toBe("3456");
+    expect(unwrapOrThrow(await location.size("s3://b/p/t/x"))).toBe(10);
+    const aborted = unwrapOrThrow(await location.upload("s3://b/p/t/y"));
+    await aborted.write(new Uint8Array(3));
+    await aborted.abort();
+    expect((await location.read("s3://b/p/t/y")).ok).toBe(false);
+    expect((await location.upload("s3://elsewhere/x")).ok).toBe(false);
+  });
+});
