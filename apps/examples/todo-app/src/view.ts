@@ -59,7 +59,7 @@ export function mountView(replica: Replica): () => void {
   const report = (action: string, result: { ok: boolean; error?: { message: string } }) => {
     if (!result.ok)
       say(`Could not ${action} the todo: ${result.error?.message ?? "unknown error"}.`);
-    void shared.syncNow();
+    void shared.syncNow({ afterWrite: true });
   };
   const now = () => new Date().toISOString();
 

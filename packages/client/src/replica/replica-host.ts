@@ -62,7 +62,7 @@ export async function serveReplica(
       case "delete":
         return tracker.delete(String(args[0]), String(args[1]));
       case "syncNow":
-        return sync.syncNow();
+        return sync.syncNow(args[0] === true ? { afterWrite: true } : {});
       case "depth":
         return engine.queue.depth();
       case "flush":

@@ -14,6 +14,7 @@ import type {
   RefusalEvent,
   SyncStatusEvent,
 } from "../sync/sync-coordinator.js";
+import type { SyncNowOptions } from "../sync/sync-options.js";
 import {
   broadcastChannels,
   localChannels,
@@ -190,9 +191,13 @@ export class SharedReplica {
     return this.#call("delete", [table, rowId]);
   }
 
-  /** Asks the host to run a sync cycle now; resolves with its outcome. */
-  syncNow(): Promise<Result<void, LakeSyncError>> {
-    return this.#call("syncNow", []);
+  /**
+   * Asks the host to run a sync cycle now; resolves with its outcome. After a local write pass
+   * `{ afterWrite: true }`: the host pushes first and skips the pull while realtime keeps the
+   * replica current (see `SyncCoordinator.syncNow`).
+   */
+  syncNow(options: SyncNowOptions = {}): Promise<Result<void, LakeSyncError>> {
+    return this.#call("syncNow", [options.afterWrite === true]);
   }
 
   /** Resolves once every change made so far is durable (in a snapshot, or committed to OPFS). */

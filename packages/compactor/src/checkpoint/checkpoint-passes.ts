@@ -25,6 +25,8 @@ import { bucketsOf, type PinnedTable } from "./pinned-table.js";
 export interface ReadLimits {
   readonly deleteCostLimit: number;
   readonly joinCostLimit: number;
+  /** The most bytes of one input part: larger files are read a run of row groups at a time. */
+  readonly inputPartBytes: number;
 }
 
 /** Checkpoint deltas restate merged rows: a replica applies them by merge, never by id. */

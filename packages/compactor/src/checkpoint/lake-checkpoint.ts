@@ -155,6 +155,7 @@ export async function planLakeCheckpoint(
   const read = {
     deleteCostLimit: limits.value.deleteCostLimit,
     joinCostLimit: limits.value.outputCostLimit,
+    inputPartBytes: limits.value.inputFileLimitBytes,
   };
   const tables: CheckpointTable[] = [];
   const counts: number[] = [];

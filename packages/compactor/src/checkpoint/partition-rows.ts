@@ -1,15 +1,14 @@
 /**
  * @module checkpoint/partition-rows
  * Reading a snapshot one partition at a time: the scan plan's files grouped by partition, and
- * the data files of one group decoded one by one, with the deletes that apply to them. Memory
- * is one file's columns and the partition's delete keys, not the table's rows.
+ * the data files of one group decoded part by part, with the deletes that apply to them. Memory
+ * is one part's columns and the partition's delete keys, not the table's rows.
  */
 import {
   currentSchema,
   type IcebergSchema,
   type LakeLocation,
   partitionKey,
-  readFileColumns,
   type ScanFile,
   type ScanPlan,
   type Snapshot,
@@ -17,6 +16,7 @@ import {
 } from "@lakesync/catalogue";
 import { type LakeSyncError, Ok, type Result } from "@lakesync/core";
 import { fieldsToRead, isDeleted, readDeleteIndex } from "../compaction/delete-index.js";
+import { inputParts } from "../compaction/input-parts.js";
 
 /** The files of one partition of a snapshot. */
 export interface PartitionFiles {
@@ -56,43 +56,43 @@ export function filesByPartition(scan: ScanPlan): Map<string, PartitionFiles> {
   return out;
 }
 
-/** One data file of a partition, decoded: its columns by field id and which rows are live. */
+/** One part of a data file of a partition, decoded: its columns by field id and which rows are live. */
 export interface PartitionFile {
   readonly columns: ReadonlyMap<number, readonly unknown[]>;
   readonly rowCount: number;
-  /** False for a row an equality or position delete removed. */
+  /** False for a row (of this part) an equality or position delete removed. */
   readonly live: (row: number) => boolean;
   readonly bytesRead: number;
 }
 
 /**
- * The data files of one partition, decoded one at a time with the partition's deletes applied
- * (see the module comment): memory is the delete keys and one file. Yields an `Err` and stops
- * for the storage's or Parquet reader's error, or `OVER_BUDGET` for deletes above
- * `deleteCostLimit`.
+ * The data files of one partition, decoded one part at a time (a small file whole, a large one a
+ * run of row groups: `inputParts`) with the partition's deletes applied (see the module comment):
+ * memory is the delete keys and one part. Yields an `Err` and stops for the storage's or Parquet
+ * reader's error, or `OVER_BUDGET` for deletes above `limits.deleteCostLimit` or a row group
+ * above `limits.inputPartBytes`.
  */
 export async function* partitionFiles(
   location: LakeLocation,
   metadata: TableMetadata,
   schema: IcebergSchema,
   files: PartitionFiles,
-  deleteCostLimit: number,
+  limits: { readonly deleteCostLimit: number; readonly inputPartBytes: number },
 ): AsyncGenerator<Result<PartitionFile, LakeSyncError>> {
-  const deletes = await readDeleteIndex(location, metadata, files.deletes, deleteCostLimit);
+  const deletes = await readDeleteIndex(location, metadata, files.deletes, limits.deleteCostLimit);
   if (!deletes.ok) return yield deletes;
   const index = deletes.value;
   const wanted = fieldsToRead(schema, metadata, index);
   let bytesRead = index.bytesRead;
   for (const file of files.data) {
-    const bytes = await location.read(file.dataFile.filePath);
-    if (!bytes.ok) return yield bytes;
-    bytesRead += bytes.value.length;
-    const read = await readFileColumns(bytes.value, wanted);
-    if (!read.ok) return yield read;
-    const { columns, rowCount } = read.value;
     const path = file.dataFile.filePath;
-    const live = (row: number) => !isDeleted(index, path, file.sequenceNumber, columns, row);
-    yield Ok({ columns, rowCount, live, bytesRead });
-    bytesRead = 0;
+    for await (const part of inputParts(location, file.dataFile, wanted, limits.inputPartBytes)) {
+      if (!part.ok) return yield part;
+      const { columns, rowCount, firstRow } = part.value;
+      const live = (row: number) =>
+        !isDeleted(index, path, file.sequenceNumber, columns, row, firstRow);
+      yield Ok({ columns, rowCount, live, bytesRead: bytesRead + part.value.bytesRead });
+      bytesRead = 0;
+    }
   }
 }

@@ -157,7 +157,11 @@ const rowIdField = (schema: IcebergSchema) =>
 export async function* bucketsOf(
   location: LakeLocation,
   pinned: PinnedTable,
-  limits: { readonly deleteCostLimit: number; readonly joinCostLimit: number },
+  limits: {
+    readonly deleteCostLimit: number;
+    readonly joinCostLimit: number;
+    readonly inputPartBytes: number;
+  },
 ): AsyncGenerator<Result<BucketRows, LakeSyncError>> {
   const files = pinned.files;
   if (!files) return;
@@ -174,13 +178,7 @@ export async function* bucketsOf(
       let bytesRead = 0;
       const values = new Map<string, Row>();
       const main = mainFiles
-        ? partitionFiles(
-            location,
-            files.mainMeta,
-            files.mainSchema,
-            mainFiles,
-            limits.deleteCostLimit,
-          )
+        ? partitionFiles(location, files.mainMeta, files.mainSchema, mainFiles, limits)
         : undefined;
       for await (const file of main ?? []) {
         if (!file.ok) return yield file;
@@ -204,7 +202,7 @@ export async function* bucketsOf(
         files.stateMeta,
         files.stateSchema,
         stateFiles,
-        limits.deleteCostLimit,
+        limits,
       );
       for await (const file of states) {
         if (!file.ok) return yield file;

@@ -17,6 +17,15 @@ import {
 import { Err, type LakeSyncError, Ok, type Result } from "@lakesync/core";
 import { CompactorError } from "../errors.js";
 
+/** One part of a data file: its columns by field id, its rows, and the file position of its first row. */
+export interface InputPart {
+  readonly columns: ReadonlyMap<number, readonly unknown[]>;
+  readonly rowCount: number;
+  readonly firstRow: number;
+  /** Bytes read from storage for this part (the footer counted with the first). */
+  readonly bytesRead: number;
+}
+
 /** Receives one part: its columns by field id, its rows, and the file position of its first row. */
 export type PartVisitor = (
   columns: ReadonlyMap<number, readonly unknown[]>,
@@ -25,36 +34,35 @@ export type PartVisitor = (
 ) => Promise<Result<void, LakeSyncError>>;
 
 /**
- * Reads `fields` of `file` in parts of at most `limitBytes` on storage (see the module
- * comment), handing each to `visit` in file order; returns the bytes read. `Err`: the storage's
- * or reader's error, `visit`'s, or `OVER_BUDGET`.
+ * The parts of `file` (its `fields`), each at most `limitBytes` on storage (see the module
+ * comment), in file order. Yields an `Err` and stops for the storage's or reader's error, or
+ * `OVER_BUDGET`.
  */
-export async function readInParts(
+export async function* inputParts(
   location: LakeLocation,
   file: DataFile,
   fields: readonly WantedField[],
   limitBytes: number,
-  visit: PartVisitor,
-): Promise<Result<number, LakeSyncError>> {
+): AsyncGenerator<Result<InputPart, LakeSyncError>> {
   const uri = file.filePath;
   if (file.fileSizeInBytes <= limitBytes) {
     const bytes = await location.read(uri);
-    if (!bytes.ok) return bytes;
+    if (!bytes.ok) return yield bytes;
     const read = await readFileColumns(bytes.value, fields);
-    if (!read.ok) return read;
-    const visited = await visit(read.value.columns, read.value.rowCount, 0);
-    return visited.ok ? Ok(bytes.value.length) : visited;
+    if (!read.ok) return yield read;
+    const { columns, rowCount } = read.value;
+    return yield Ok({ columns, rowCount, firstRow: 0, bytesRead: bytes.value.length });
   }
   const opened = await openParquetFile(location, uri);
-  if (!opened.ok) return opened;
+  if (!opened.ok) return yield opened;
   const groups = opened.value.rowGroups;
-  let bytesRead = opened.value.size - groups.reduce((n, g) => n + g.bytes, 0);
+  let footer = opened.value.size - groups.reduce((n, g) => n + g.bytes, 0);
   let first = 0;
   let firstRow = 0;
   while (first < groups.length) {
     let bytes = groups[first]?.bytes ?? 0;
     if (bytes > limitBytes)
-      return Err(
+      return yield Err(
         new CompactorError(
           "OVER_BUDGET",
           `row group ${first} of ${uri} holds ${bytes} bytes, more than the ${limitBytes} the memory budget lets one input part hold`,
@@ -66,12 +74,34 @@ export async function readInParts(
       bytes += groups[last]?.bytes ?? 0;
     }
     const read = await readRowGroups(location, opened.value, first, last, fields);
-    if (!read.ok) return read;
-    const visited = await visit(read.value.columns, read.value.rowCount, firstRow);
-    if (!visited.ok) return visited;
-    bytesRead += bytes;
-    firstRow += read.value.rowCount;
+    if (!read.ok) return yield read;
+    const { columns, rowCount } = read.value;
+    yield Ok({ columns, rowCount, firstRow, bytesRead: bytes + footer });
+    footer = 0;
+    firstRow += rowCount;
     first = last + 1;
+  }
+}
+
+/**
+ * Reads `fields` of `file` in parts (see {@link inputParts}), handing each to `visit` in file
+ * order; returns the bytes read. `Err`: the storage's or reader's error, `visit`'s, or
+ * `OVER_BUDGET`.
+ */
+export async function readInParts(
+  location: LakeLocation,
+  file: DataFile,
+  fields: readonly WantedField[],
+  limitBytes: number,
+  visit: PartVisitor,
+): Promise<Result<number, LakeSyncError>> {
+  let bytesRead = 0;
+  for await (const part of inputParts(location, file, fields, limitBytes)) {
+    if (!part.ok) return part;
+    bytesRead += part.value.bytesRead;
+    const { columns, rowCount, firstRow } = part.value;
+    const visited = await visit(columns, rowCount, firstRow);
+    if (!visited.ok) return visited;
   }
   return Ok(bytesRead);
 }

@@ -33,6 +33,8 @@ function origin() {
   const opened: string[] = [];
   let held: Promise<void> | undefined;
   let pushing = 0;
+  /** The transport's pulls and pushes, in order. */
+  const calls: string[] = [];
   let releaseHeld = () => {};
   /** Holds every push until `release()`: a sync caught in the middle. */
   const holdPushes = () => {
@@ -44,7 +46,12 @@ function origin() {
     const inner = gateway.transport();
     return {
       ...inner,
+      pull: (request) => {
+        calls.push("pull");
+        return inner.pull(request);
+      },
       push: async (request) => {
+        calls.push("push");
         pushing++;
         if (held) await held;
         return inner.push(request);
@@ -88,6 +95,7 @@ function origin() {
     holdPushes,
     release: () => releaseHeld(),
     pushing: () => pushing,
+    calls,
   };
 }
 
@@ -112,6 +120,25 @@ describe("a replica shared by the tabs of an origin", () => {
     await eventually(() => seenByA.length === 2);
     expect(titles(seenByA)).toEqual(["from a", "from b"]);
     expect(o.gateway.receivedPushes).toBe(0);
+    await a.close();
+    await b.close();
+  });
+
+  it("a tab's sync after a write asks the host to push first; a plain sync pulls first", async () => {
+    const o = origin();
+    const a = o.tab("a");
+    const b = o.tab("b");
+    unwrapOrThrow(await a.syncNow());
+    unwrapOrThrow(await a.insert("todos", { id: "1", title: "milk", done: false }));
+    o.calls.length = 0;
+    unwrapOrThrow(await b.syncNow({ afterWrite: true }));
+    // No realtime subscription says the replica is current, so the pull follows the push.
+    expect(o.calls).toEqual(["push", "pull"]);
+    unwrapOrThrow(await a.insert("todos", { id: "2", title: "bread", done: false }));
+    o.calls.length = 0;
+    unwrapOrThrow(await b.syncNow());
+    expect(o.calls[0]).toBe("pull");
+    expect(o.calls).toContain("push");
     await a.close();
     await b.close();
   });

@@ -5,7 +5,12 @@
 import { CatalogueError, type LakeLocation } from "@lakesync/catalogue";
 import { Err } from "@lakesync/core";
 
-/** `location` with its Parquet reads counted in `reads`, and refused while `broken` is set. */
+const gone = (uri: string) => new CatalogueError("CATALOGUE_UNAVAILABLE", `gone: ${uri}`);
+
+/**
+ * `location` with its Parquet reads (whole or ranged) counted in `reads`, and refused while
+ * `broken` is set.
+ */
 export interface WatchedLocation {
   readonly location: LakeLocation;
   reads: number;
@@ -22,9 +27,15 @@ export function watchLocation(inner: LakeLocation): WatchedLocation {
       ...inner,
       read: async (uri) => {
         if (!uri.endsWith(".parquet")) return inner.read(uri);
-        if (watched.broken) return Err(new CatalogueError("CATALOGUE_UNAVAILABLE", `gone: ${uri}`));
+        if (watched.broken) return Err(gone(uri));
         watched.reads++;
         return inner.read(uri);
+      },
+      readRange: async (uri, offset, length) => {
+        if (!uri.endsWith(".parquet")) return inner.readRange(uri, offset, length);
+        if (watched.broken) return Err(gone(uri));
+        watched.reads++;
+        return inner.readRange(uri, offset, length);
       },
     },
   };

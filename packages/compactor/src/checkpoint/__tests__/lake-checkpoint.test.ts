@@ -152,7 +152,7 @@ describe("lakeCheckpoint", () => {
     expect(replica(deltasOf(checkpoint.chunks))).toEqual(indexStates(index, ["todos"]));
   });
 
-  it("joins a bucket too large for the budget in slices, with the same result", async () => {
+  it("joins a bucket too large for the budget in slices, reading files in parts, with the same result", async () => {
     lake = await openTestLake({ buckets: 1 });
     const index = new RowIndex("gw", schemas);
     let seed = 7;
@@ -160,18 +160,24 @@ describe("lakeCheckpoint", () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return seed.toString(36).padStart(7, "0");
     };
-    for (let i = 0; i < 6000; i++)
+    // Six flushes of 1000 rows: each flush file is one row group small enough for the budget.
+    for (let i = 0; i < 6000; i++) {
       index.apply(
         delta("INSERT", "todos", `t${i}`, "phone", at(10, i), [
           { column: "title", value: `${noise()}${noise()}${noise()}${noise()}${noise()}` },
           { column: "owner", value: i % 2 ? "alice" : "bob" },
         ]),
       );
+      if (i % 1000 === 999) await lake.flush(index.take("todos"));
+    }
     for (let i = 0; i < 6000; i += 5)
       index.apply(delta("DELETE", "todos", `t${i}`, "laptop", at(20, i)));
     await lake.flush(index.take("todos"));
-    // Compacted first: a flush's delete keys of 6000 rows would not fit the tight budget.
-    unwrapOrThrow(await new Compactor(lake).compactNamespace(["lake"]));
+    // Compacted in the tight budget: one file of several row groups, each small enough to read.
+    const compacted = unwrapOrThrow(
+      await new Compactor({ ...lake, memoryBudgetBytes: 4 << 20 }).compactNamespace(["lake"]),
+    );
+    expect(compacted.tables.flatMap((t) => [...t.main.skipped, ...t.state.skipped])).toEqual([]);
     const watched = watchLocation(lake.location);
     const { location } = watched;
     const whole = { ...lake, location, namespace: ["lake"], tables: ["todos"] };
