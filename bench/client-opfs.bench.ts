@@ -17,16 +17,11 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  applyDeltas,
-  LocalDB,
-  type LocalDBEngine,
-  MemorySnapshotStore,
-  registerSchema,
-} from "@lakesync/client";
-import { deltaId, HLC, type RowDelta, unwrapOrThrow } from "@lakesync/core";
+import { LocalDB, type LocalDBEngine, MemorySnapshotStore, registerSchema } from "@lakesync/client";
+import { unwrapOrThrow } from "@lakesync/core";
 import { TODO_SCHEMA } from "@lakesync/server";
 import { type BenchRow, table } from "./harness.js";
+import { seedTodos } from "./support/client-seed.js";
 
 const log = (msg: string) => process.stderr.write(`  ${msg}\n`);
 const SIZES = (process.env.BENCH_CLIENT_OPFS_ROWS ?? "1000,100000,1000000").split(",").map(Number);
@@ -37,30 +32,7 @@ async function seed(count: number): Promise<Uint8Array> {
   const snapshots = new MemorySnapshotStore();
   const db = unwrapOrThrow(await LocalDB.open({ name: "seed", snapshots, persistDebounceMs: 1e9 }));
   unwrapOrThrow(registerSchema(db, TODO_SCHEMA));
-  const clock = new HLC();
-  for (let i = 0; i < count; i += 10_000) {
-    const page: RowDelta[] = [];
-    for (let j = i; j < Math.min(count, i + 10_000); j++) {
-      const hlc = clock.now();
-      const rowId = `00000000-0000-4000-8000-${j.toString(16).padStart(12, "0")}`;
-      const columns = [
-        { column: "title", value: `row ${j}` },
-        { column: "completed", value: j % 2 === 0 },
-        { column: "owner", value: "alice" },
-      ];
-      const id = deltaId({ clientId: "seed", hlc, table: "todos", rowId, columns });
-      page.push({
-        op: "INSERT",
-        table: "todos",
-        rowId,
-        clientId: "seed",
-        columns,
-        hlc,
-        deltaId: id,
-      });
-    }
-    unwrapOrThrow(applyDeltas(db, page));
-  }
+  seedTodos(db, count);
   unwrapOrThrow(await db.close());
   const bytes = unwrapOrThrow(await snapshots.load("seed"));
   if (!bytes) throw new Error("no seed snapshot");

@@ -42,6 +42,7 @@ import { SyncGateway } from "@lakesync/gateway";
 import { DEV_JWT_SECRET, devToken, loadConfig, startServer, TODO_SCHEMA } from "@lakesync/server";
 import initSqlJs from "sql.js";
 import { type BenchRow, table } from "./harness.js";
+import { seedTodos } from "./support/client-seed.js";
 import { latencyRow, measureBothPaths } from "./support/realtime-latency.js";
 import { workerLatencyRows } from "./support/worker-latency.js";
 
@@ -81,30 +82,7 @@ if (!isMainThread) {
   if (seedRows !== undefined) {
     const db = unwrapOrThrow(await LocalDB.open({ name, snapshots, persistDebounceMs: 3_600_000 }));
     unwrapOrThrow(registerSchema(db, TODO_SCHEMA));
-    const clock = new HLC();
-    for (let i = 0; i < seedRows; i += 10_000) {
-      const page: RowDelta[] = [];
-      for (let j = i; j < Math.min(seedRows, i + 10_000); j++) {
-        const hlc = clock.now();
-        const rowId = `00000000-0000-4000-8000-${j.toString(16).padStart(12, "0")}`;
-        const columns = [
-          { column: "title", value: `row ${j}` },
-          { column: "completed", value: j % 2 === 0 },
-          { column: "owner", value: "alice" },
-        ];
-        const id = deltaId({ clientId: "seed", hlc, table: "todos", rowId, columns });
-        page.push({
-          op: "INSERT",
-          table: "todos",
-          rowId,
-          clientId: "seed",
-          columns,
-          hlc,
-          deltaId: id,
-        });
-      }
-      unwrapOrThrow(applyDeltas(db, page));
-    }
+    seedTodos(db, seedRows);
     unwrapOrThrow(await db.close());
     process.exit(0);
   }

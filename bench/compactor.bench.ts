@@ -10,20 +10,15 @@
  * `<dir>` and prints what it measured as JSON.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { FileSystemAdapter } from "@lakesync/adapter/node";
 import {
-  type Catalogue,
-  createLakeLocation,
   icebergFlushTarget,
-  type LakeLocation,
   type LakeSyncBatch,
   lakeTables,
-  openSqlCatalogue,
   planScan,
   readLakeTable,
   type ScanFile,
@@ -40,6 +35,7 @@ import { type BenchRow, table } from "./harness.js";
 import { buildTable } from "./support/compactor-build.js";
 import { describeFiles, summariseFiles } from "./support/compactor-files.js";
 import { foldSql } from "./support/compactor-fold-sql.js";
+import { openFileLake } from "./support/file-lake.js";
 
 const N = Number(process.env.BENCH_COMPACTOR_ROWS ?? 2_000_000);
 const INSERT_BATCH = 50_000;
@@ -58,24 +54,11 @@ const schema: TableSchema = {
 };
 const ids = lakeTables(["bench"], "todos");
 
-async function openLake(dir: string): Promise<{ catalogue: Catalogue; location: LakeLocation }> {
-  const root = join(dir, "lake");
-  mkdirSync(root, { recursive: true });
-  const adapter = new FileSystemAdapter({ root, sync: false });
-  const warehouse = `file://${root}`;
-  return {
-    catalogue: unwrapOrThrow(
-      await openSqlCatalogue({ warehouse, adapter, sqlite: join(dir, "catalogue.sqlite") }),
-    ),
-    location: unwrapOrThrow(createLakeLocation(warehouse, adapter)),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The child: compact, measuring memory.
 if (process.argv[2] === "--compact") {
   const dir = process.argv[3] ?? "";
-  const lake = await openLake(dir);
+  const lake = await openFileLake(dir);
   let peakHeap = 0;
   let peakExternal = 0;
   const sample = () => {
@@ -123,7 +106,7 @@ if (process.argv[2] === "--compact") {
 // ---------------------------------------------------------------------------------------------
 // The parent: build the table, measure readers and DuckDB, run the child.
 const dir = mkdtempSync(join(tmpdir(), "lakesync-bench-compactor-"));
-const lake = await openLake(dir);
+const lake = await openFileLake(dir);
 const target = icebergFlushTarget({
   ...lake,
   namespace: ["bench"],
@@ -250,7 +233,7 @@ const m = JSON.parse(child.stdout) as {
 if (m.main.rowsWritten !== live)
   throw new Error(`compaction wrote ${m.main.rowsWritten} rows, expected ${live}`);
 
-const reopened = await openLake(dir);
+const reopened = await openFileLake(dir);
 Object.assign(lake, reopened);
 const after = await mainPlan();
 log(`after: ${after.dataFiles.length} data files, ${after.deleteFiles.length} delete files`);

@@ -11,20 +11,15 @@
  * the lake in `<dir>` and prints what it measured as JSON.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FileSystemAdapter } from "@lakesync/adapter/node";
 import {
-  type Catalogue,
-  createLakeLocation,
   currentSchema,
   icebergFlushTarget,
-  type LakeLocation,
   type LakeSyncLogEntry,
   lakeTables,
-  openSqlCatalogue,
   planScan,
   readFileColumns,
 } from "@lakesync/catalogue/node";
@@ -46,6 +41,7 @@ import {
 import { encodeCheckpointChunk } from "@lakesync/proto";
 import "@lakesync/parquet/node";
 import { type BenchRow, table } from "./harness.js";
+import { openFileLake } from "./support/file-lake.js";
 
 const N = Number(process.env.BENCH_LAKE_CHECKPOINT_ROWS ?? 1_000_000);
 const BATCH = 50_000;
@@ -60,19 +56,6 @@ const schema: TableSchema = {
   ],
 };
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-
-async function openLake(dir: string): Promise<{ catalogue: Catalogue; location: LakeLocation }> {
-  const root = join(dir, "lake");
-  mkdirSync(root, { recursive: true });
-  const adapter = new FileSystemAdapter({ root, sync: false });
-  const warehouse = `file://${root}`;
-  return {
-    catalogue: unwrapOrThrow(
-      await openSqlCatalogue({ warehouse, adapter, sqlite: join(dir, "catalogue.sqlite") }),
-    ),
-    location: unwrapOrThrow(createLakeLocation(warehouse, adapter)),
-  };
-}
 
 interface ChildResult {
   readonly ms: number;
@@ -90,7 +73,7 @@ interface ChildResult {
 // A child: one way of serving the checkpoint, its peak heap sampled.
 if (process.argv[2] === "--child") {
   const mode = process.argv[3];
-  const lake = await openLake(process.argv[4] ?? "");
+  const lake = await openFileLake(process.argv[4] ?? "");
   let peakHeap = 0;
   const sample = () => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -147,7 +130,7 @@ if (process.argv[2] === "--child") {
 // ---------------------------------------------------------------------------------------------
 // The parent: build and compact the table, then run each mode in a child.
 const dir = mkdtempSync(join(tmpdir(), "lakesync-bench-lake-checkpoint-"));
-const lake = await openLake(dir);
+const lake = await openFileLake(dir);
 const target = icebergFlushTarget({ ...lake, namespace: ["bench"], buckets: 16 });
 let seq = 1_000_000n << 16n;
 log(`building ${N} rows in ${Math.ceil(N / BATCH)} flushes, then compacting`);

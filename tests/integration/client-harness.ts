@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   HttpTransport,
   LocalDB,
@@ -10,7 +13,7 @@ import {
   SyncTracker,
 } from "@lakesync/client";
 import { HLC, unwrapOrThrow } from "@lakesync/core";
-import { TODO_SCHEMA } from "@lakesync/server";
+import { loadConfig, type RunningServer, startServer, TODO_SCHEMA } from "@lakesync/server";
 
 /** Every client reads the same wall clock (monotonic in practice on one machine). */
 export const sharedWallClock = (): number => Date.now();
@@ -100,4 +103,21 @@ export function todo(id: string, title: string, owner = "alice") {
     owner,
     private: true,
   };
+}
+
+/**
+ * Starts a Node gateway on a free port over a fresh data directory (no timed flushes), and
+ * registers its shutdown and the directory's removal in `cleanups`.
+ */
+export async function startTestGateway(
+  cleanups: (() => Promise<unknown>)[],
+): Promise<RunningServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), "lakesync-gateway-it-"));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const config = unwrapOrThrow(
+    loadConfig({ PORT: "0", LAKESYNC_DATA_DIR: dataDir, LAKESYNC_FLUSH_MAX_AGE_MS: "86400000" }),
+  );
+  const server = unwrapOrThrow(await startServer(config));
+  cleanups.push(() => server.close());
+  return server;
 }

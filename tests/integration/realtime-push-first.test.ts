@@ -1,31 +1,13 @@
-/**
- * Push-first cycles through the real Node gateway (ADR-018): while its WebSocket is live and every
- * message applied, a client's cycle after a write pushes and does not pull, yet both replicas hold
- * every write — each one's cursor moved on by the messages alone, its own pushes included.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { unwrapOrThrow } from "@lakesync/core";
-import { loadConfig, startServer } from "@lakesync/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { openApp, todo } from "./client-harness.js";
+import { openApp, startTestGateway, todo } from "./client-harness.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function gateway() {
-  const dataDir = await mkdtemp(join(tmpdir(), "lakesync-push-first-it-"));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const config = unwrapOrThrow(
-    loadConfig({ PORT: "0", LAKESYNC_DATA_DIR: dataDir, LAKESYNC_FLUSH_MAX_AGE_MS: "86400000" }),
-  );
-  const server = unwrapOrThrow(await startServer(config));
-  cleanups.push(() => server.close());
-  return server;
-}
+const gateway = () => startTestGateway(cleanups);
 
 /** A started client whose pulls are counted, once its first cycles are done. */
 async function started(url: string, id: string) {

@@ -1,32 +1,15 @@
-/**
- * Realtime through the real Node gateway: a write on one client reaches another in the
- * WebSocket message itself (no pull), filtered by the receiver's sync rules exactly as a pull
- * would filter it, and the writer does not get its own deltas back.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { unwrapOrThrow } from "@lakesync/core";
 import { decodeSyncNotification, type SyncNotification } from "@lakesync/proto";
-import { DEV_JWT_SECRET, devToken, loadConfig, startServer } from "@lakesync/server";
+import { DEV_JWT_SECRET, devToken } from "@lakesync/server";
 import { afterEach, describe, expect, it } from "vitest";
-import { openApp, type TestApp, todo } from "./client-harness.js";
+import { openApp, startTestGateway, type TestApp, todo } from "./client-harness.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function gateway() {
-  const dataDir = await mkdtemp(join(tmpdir(), "lakesync-realtime-it-"));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const config = unwrapOrThrow(
-    loadConfig({ PORT: "0", LAKESYNC_DATA_DIR: dataDir, LAKESYNC_FLUSH_MAX_AGE_MS: "86400000" }),
-  );
-  const server = unwrapOrThrow(await startServer(config));
-  cleanups.push(() => server.close());
-  return server;
-}
+const gateway = () => startTestGateway(cleanups);
 
 /** A client whose pulls are counted, started and settled (its first cycles done). */
 async function started(url: string, id: string, user: string) {

@@ -13,7 +13,12 @@ import {
   parquetReadObjects,
 } from "hyparquet";
 import { CatalogueError } from "../errors.js";
-import { columnNames, type FileColumns, type WantedField } from "../lakesync/parquet-columns.js";
+import {
+  columnNames,
+  type FileColumns,
+  fieldColumns,
+  type WantedField,
+} from "../lakesync/parquet-columns.js";
 import type { LakeLocation } from "./lake-location.js";
 
 /** One row group: its rows and the bytes of its column chunks on storage. */
@@ -93,8 +98,7 @@ export async function readRowGroups(
   const rowStart = file.rowGroups.slice(0, first).reduce((n, g) => n + g.rows, 0);
   const rowEnd = rowStart + file.rowGroups.slice(first, last + 1).reduce((n, g) => n + g.rows, 0);
   const names = columnNames(file.metadata, fields);
-  const columns = new Map<number, unknown[]>();
-  if (names.size === 0) return Ok({ rowCount: rowEnd - rowStart, columns });
+  if (names.size === 0) return Ok({ rowCount: rowEnd - rowStart, columns: new Map() });
   let failure: CatalogueError | undefined;
   const buffer: AsyncBuffer = {
     byteLength: file.size,
@@ -115,12 +119,7 @@ export async function readRowGroups(
       rowStart,
       rowEnd,
     });
-    for (const [id, name] of names)
-      columns.set(
-        id,
-        rows.map((row) => row[name]),
-      );
-    return Ok({ rowCount: rows.length, columns });
+    return Ok(fieldColumns(rows, names));
   } catch (cause) {
     return Err(failure ?? unreadable(file.uri, cause));
   }

@@ -63,6 +63,20 @@ export function columnNames(
   return out;
 }
 
+/** Rows read by column name, as columns by field id (`names`: field id → column name). */
+export function fieldColumns(
+  rows: readonly Record<string, unknown>[],
+  names: ReadonlyMap<number, string>,
+): FileColumns {
+  const columns = new Map<number, unknown[]>();
+  for (const [id, name] of names)
+    columns.set(
+      id,
+      rows.map((row) => row[name]),
+    );
+  return { rowCount: rows.length, columns };
+}
+
 /**
  * Reads `fields` from the Parquet file `bytes` (see the module comment). `Err(CatalogueError)`
  * (`INVALID_INPUT`) when the file cannot be decoded (a zstd file needs `compressors`).
@@ -77,20 +91,14 @@ export async function readFileColumns(
     const meta = parquetMetadata(file as ArrayBuffer);
     const names = columnNames(meta, fields);
     const rowCount = Number(meta.num_rows);
-    const columns = new Map<number, unknown[]>();
-    if (names.size === 0) return Ok({ rowCount, columns });
+    if (names.size === 0) return Ok({ rowCount, columns: new Map() });
     const rows = await parquetReadObjects({
       file: file as ArrayBuffer,
       metadata: meta,
       columns: [...new Set(names.values())],
       ...(compressors ? { compressors } : {}),
     });
-    for (const [id, name] of names)
-      columns.set(
-        id,
-        rows.map((row) => row[name]),
-      );
-    return Ok({ rowCount: rows.length, columns });
+    return Ok(fieldColumns(rows, names));
   } catch (cause) {
     return Err(
       new CatalogueError(
