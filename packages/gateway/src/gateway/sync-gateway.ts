@@ -1,8 +1,7 @@
 /**
  * @module gateway/sync-gateway
- * `SyncGateway`: the facade over the gateway's parts — the push pipeline, the change log and
- * row index, read permissions, checkpoints, the flusher, log retention, the schema and rules
- * registry and the notifier.
+ * `SyncGateway`: the facade over the gateway's parts (push pipeline, change log, row index, read
+ * permissions, checkpoints, flusher, log retention, schema and rules registry, notifier).
  */
 import {
   type Claims,
@@ -214,14 +213,17 @@ export class SyncGateway {
    */
   setSyncRules(document: unknown): Promise<Result<SyncRules, LakeSyncError>> {
     return this.#pipeline.exclusive(async () => {
-      const { registry, clock, log } = this.#parts;
+      const { registry, clock, log, notifier, reads, rows } = this.#parts;
       const valid = validateSyncRules(document);
       if (!valid.ok) return valid;
       if (registry.rules && JSON.stringify(registry.rules) === JSON.stringify(valid.value))
         return Ok(registry.rules);
       // A stamp after every logged entry: cursors up to now expire, later ones do not. With
       // nothing logged yet there is nothing a client could have received under the old rules.
-      return registry.setRules(valid.value, log.head === HLC_ZERO ? undefined : clock.now());
+      const since = log.head === HLC_ZERO ? undefined : clock.now();
+      const set = await registry.setRules(valid.value, since);
+      if (set.ok && since) notifier.rulesChanged(since, { reads, rows });
+      return set;
     });
   }
 

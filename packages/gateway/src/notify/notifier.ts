@@ -2,6 +2,7 @@
  * @module notify/notifier
  * Telling realtime subscribers that new deltas were logged.
  */
+import type { HLCTimestamp } from "@lakesync/core";
 import { RealtimeChange, type RealtimeChangeParts } from "./realtime-change.js";
 
 /** Listeners of a gateway's accepted pushes; a failing listener never affects the push. */
@@ -33,6 +34,14 @@ export class Notifier {
   /** Builds the change of newly logged entries and hands it out, if anyone listens. */
   logged(parts: RealtimeChangeParts): void {
     if (this.listening) this.notify(new RealtimeChange(parts));
+  }
+
+  /**
+   * Tells every subscriber the sync rules changed at `at`: a bare "changed" (no message can
+   * carry a rules change), so each pulls, meets `CURSOR_EXPIRED` and re-syncs under the new rules.
+   */
+  rulesChanged(at: HLCTimestamp, parts: Pick<RealtimeChangeParts, "reads" | "rows">): void {
+    this.logged({ ...parts, sinceHlc: at, serverHlc: at, entries: [], now: Date.now, bare: true });
   }
 
   /** Removes every listener. */

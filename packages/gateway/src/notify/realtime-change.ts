@@ -33,6 +33,11 @@ export interface RealtimeChangeParts {
   readonly rows: RowStates;
   /** The wall clock (ms): a subscriber whose token has expired (`exp`) receives no rows. */
   readonly now: () => number;
+  /**
+   * A change no message can carry (the sync rules changed at `serverHlc`): every subscriber gets
+   * a bare `changed` and pulls, and its pull from before the change meets `CURSOR_EXPIRED`.
+   */
+  readonly bare?: boolean;
 }
 
 /**
@@ -62,13 +67,14 @@ export class RealtimeChange {
    * The subscriber's share of the group as a `deltas` notification: deltas of rows in its view,
    * rows that entered it (whole), evictions of rows that left it — the pull's filtering, with
    * the subscriber's own writes left out (it has them). `tables` names only tables it sees. A
-   * subscriber whose token has expired gets a bare `changed` notification, naming nothing.
+   * subscriber whose token has expired, and every subscriber of a `bare` change, gets a bare
+   * `changed` notification, naming nothing.
    */
   notificationFor(subscriber: Subscriber): SyncNotification {
     const { entries, reads, rows, now } = this.#parts;
     // A socket outlives its token: once the token has expired, only "changed" (the pull that
-    // follows needs a valid token).
-    if (expired(subscriber.claims, now()))
+    // follows needs a valid token). A change of the sync rules is only ever "changed".
+    if (this.#parts.bare || expired(subscriber.claims, now()))
       return { serverHlc: this.serverHlc, tables: [], deltas: [] };
     const transition = withoutOwnWrites(reads.transitions(subscriber.claims), subscriber.clientId);
     const page = buildPullPage(entries, transition, rows, reads.rowFilter(subscriber.claims));

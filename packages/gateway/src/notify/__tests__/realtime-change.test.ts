@@ -123,8 +123,10 @@ describe("realtime messages", () => {
     unwrapOrThrow(await gateway.setSyncRules(own));
     const rulesChanged = gateway.head;
     await push("alice", "INSERT", "a2", { title: "y", owner: "alice", private: true });
-    const [first, second] = alice;
+    const [first, changed, second] = alice;
     expect(rulesChanged).toBeGreaterThan(first?.serverHlc ?? HLC_ZERO);
+    // The rules change itself reaches every socket as a bare "changed": subscribers pull at once.
+    expect(changed).toEqual({ serverHlc: rulesChanged, tables: [], deltas: [] });
     expect(second?.sinceHlc).toBe(rulesChanged);
     // A client at the first message's cursor must not apply the second: its pull expires.
     const expired = await gateway.handlePull(
