@@ -21,10 +21,22 @@ import {
   type TabChannel,
   type TabChannelFactory,
 } from "../tabs/channel.js";
-import { electTabLeader, type LockManagerLike, type TabLeadership } from "../tabs/tab-leader.js";
+import { electTabLeader, type TabLeadership } from "../tabs/tab-leader.js";
 import type { NewRow } from "../tracker/sync-tracker.js";
 import { LiveQueries } from "./live-queries.js";
-import type { ReplicaEngine } from "./replica-engine.js";
+import { PendingCalls } from "./pending-calls.js";
+import { ReplicaEvents } from "./replica-events.js";
+import type { SharedReplicaOptions } from "./shared-replica-options.js";
+
+export type { SharedReplicaOptions } from "./shared-replica-options.js";
+
+/** What calls meet once the replica was closed in this tab. */
+const CLOSED: WireError = {
+  code: "REPLICA_CLOSED",
+  message: "the replica was closed in this tab",
+  name: "ReplicaError",
+};
+
 import { hostReplica, type RunningReplica } from "./replica-host.js";
 import {
   fromWireStatus,
@@ -33,39 +45,8 @@ import {
   type ReplicaMessage,
   type ReplicaMethod,
   replicaChannelName,
-  toWireError,
   type WireError,
-  type WireResult,
 } from "./replica-protocol.js";
-
-/** Options for {@link SharedReplica.open}. */
-export interface SharedReplicaOptions {
-  /** One name per (gateway, user): it names the lock and the channel. */
-  readonly name: string;
-  /**
-   * Opens the replica in this tab's own thread; called only in the tab that becomes the leader,
-   * each time one does. Give `worker` instead to keep the replica off the page's thread.
-   */
-  readonly open?: () => Promise<Result<ReplicaEngine, LakeSyncError>>;
-  /**
-   * Starts a dedicated worker that runs `hostReplica` for this replica; called only in the tab
-   * that becomes the leader. The worker ends with the tab, which releases the leadership.
-   */
-  readonly worker?: () => { terminate(): void };
-  /** Start the sync loop once the leader opened the replica. Defaults to true. */
-  readonly autoSync?: boolean;
-  /** Defaults to `navigator.locks`; `null` makes this tab lead alone. */
-  readonly locks?: LockManagerLike | null | undefined;
-  /** Defaults to BroadcastChannel (or, without it, channels within this tab only). */
-  readonly channels?: TabChannelFactory;
-}
-
-interface PendingCall {
-  readonly method: ReplicaMethod;
-  readonly args: readonly unknown[];
-  readonly resolve: (result: WireResult) => void;
-  sentTo: string | undefined;
-}
 
 /**
  * A tab's handle on the shared replica. Every method returns a `Result` and never throws; calls
@@ -84,17 +65,13 @@ export class SharedReplica {
   readonly #tabId = crypto.randomUUID();
   readonly #channels: TabChannelFactory;
   readonly #channel: TabChannel;
-  readonly #pending = new Map<number, PendingCall>();
+  readonly #calls: PendingCalls;
   readonly #live: LiveQueries;
-  readonly #statusListeners = new Set<(event: SyncStatusEvent) => void>();
-  readonly #refusedListeners = new Set<(event: RefusalEvent) => void>();
-  readonly #progressListeners = new Set<(event: InitialSyncProgress) => void>();
+  readonly #events = new ReplicaEvents();
   readonly #hostListeners = new Set<() => void>();
   readonly #leadership: TabLeadership;
-  #nextId = 0;
   #host: { readonly id: string; readonly clientId: string } | undefined;
   #failure: WireError | undefined;
-  #status: SyncStatusEvent | undefined;
   #serving: RunningReplica | undefined;
   #worker: { terminate(): void } | undefined;
   #closed = false;
@@ -103,6 +80,16 @@ export class SharedReplica {
     this.#options = options;
     this.#channels = options.channels ?? broadcastChannels() ?? localChannels();
     this.#channel = this.#channels(replicaChannelName(options.name));
+    this.#calls = new PendingCalls((id, call, host) =>
+      this.#channel.post({
+        kind: "call",
+        from: this.#tabId,
+        host,
+        id,
+        method: call.method,
+        args: call.args,
+      } satisfies ReplicaMessage),
+    );
     this.#live = new LiveQueries((sql, params) =>
       this.#call<object[]>("query", [sql, params ?? null]),
     );
@@ -134,7 +121,7 @@ export class SharedReplica {
 
   /** The last sync status the host reported. */
   get status(): SyncStatusEvent | undefined {
-    return this.#status;
+    return this.#events.last;
   }
 
   /** Resolves with the client id once a host is known, or with the error that stopped one. */
@@ -212,20 +199,17 @@ export class SharedReplica {
 
   /** Subscribes to sync status changes (every tab hears the host's); returns the unsubscriber. */
   onStatus(listener: (event: SyncStatusEvent) => void): () => void {
-    this.#statusListeners.add(listener);
-    return () => this.#statusListeners.delete(listener);
+    return this.#events.onStatus(listener);
   }
 
   /** Subscribes to refused writes (see `SyncCoordinator.onRefused`). */
   onRefused(listener: (event: RefusalEvent) => void): () => void {
-    this.#refusedListeners.add(listener);
-    return () => this.#refusedListeners.delete(listener);
+    return this.#events.onRefused(listener);
   }
 
   /** Subscribes to initial-sync progress (see `SyncCoordinator.onProgress`). */
   onProgress(listener: (event: InitialSyncProgress) => void): () => void {
-    this.#progressListeners.add(listener);
-    return () => this.#progressListeners.delete(listener);
+    return this.#events.onProgress(listener);
   }
 
   /**
@@ -248,15 +232,7 @@ export class SharedReplica {
     if (serving) closed = await serving.close();
     this.#leadership.resign();
     this.#channel.close();
-    const error = toWireError(
-      new RemoteReplicaError({
-        code: "REPLICA_CLOSED",
-        message: "the replica was closed in this tab",
-        name: "ReplicaError",
-      }),
-    );
-    for (const call of this.#pending.values()) call.resolve({ ok: false, error });
-    this.#pending.clear();
+    this.#calls.failAll(CLOSED);
     return closed;
   }
 
@@ -282,44 +258,10 @@ export class SharedReplica {
   }
 
   #call<T>(method: ReplicaMethod, args: readonly unknown[]): Promise<Result<T, LakeSyncError>> {
-    if (this.#closed)
-      return Promise.resolve(
-        Err(
-          new RemoteReplicaError({
-            code: "REPLICA_CLOSED",
-            message: "the replica was closed in this tab",
-            name: "ReplicaError",
-          }),
-        ),
-      );
+    if (this.#closed) return Promise.resolve(Err(new RemoteReplicaError(CLOSED)));
     if (!this.#host && this.#failure)
       return Promise.resolve(Err(new RemoteReplicaError(this.#failure)));
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      const call: PendingCall = {
-        method,
-        args,
-        sentTo: undefined,
-        resolve: (result) =>
-          resolve(result.ok ? Ok(result.value as T) : Err(new RemoteReplicaError(result.error))),
-      };
-      this.#pending.set(id, call);
-      this.#send(id, call);
-    });
-  }
-
-  #send(id: number, call: PendingCall): void {
-    const host = this.#host;
-    if (!host || call.sentTo === host.id) return;
-    call.sentTo = host.id;
-    this.#channel.post({
-      kind: "call",
-      from: this.#tabId,
-      host: host.id,
-      id,
-      method: call.method,
-      args: call.args,
-    } satisfies ReplicaMessage);
+    return this.#calls.add<T>(method, args, this.#host?.id);
   }
 
   #receive(message: ReplicaMessage): void {
@@ -330,33 +272,21 @@ export class SharedReplica {
       case "failed":
         if (this.#host) return;
         this.#failure = message.error;
-        for (const [id, call] of this.#pending) {
-          this.#pending.delete(id);
-          call.resolve({ ok: false, error: message.error });
-        }
+        this.#calls.failAll(message.error);
         for (const listener of [...this.#hostListeners]) listener();
         return;
-      case "result": {
-        if (message.to !== this.#tabId) return;
-        const call = this.#pending.get(message.id);
-        if (!call) return;
-        this.#pending.delete(message.id);
-        call.resolve(message.result);
+      case "result":
+        if (message.to === this.#tabId) this.#calls.settle(message.id, message.result);
         return;
-      }
       case "changed":
         if (message.host === this.#host?.id) this.#live.changed(message.tables);
         return;
       case "status":
-        if (message.host === this.#host?.id) this.#emitStatus(fromWireStatus(message.status));
+        if (message.host === this.#host?.id)
+          this.#events.emitStatus(fromWireStatus(message.status));
         return;
       case "event":
-        if (message.host !== this.#host?.id) return;
-        if (message.name === "refused")
-          for (const listener of this.#refusedListeners) listener(message.event as RefusalEvent);
-        else
-          for (const listener of this.#progressListeners)
-            listener(message.event as InitialSyncProgress);
+        if (message.host === this.#host?.id) this.#events.emit(message.name, message.event);
         return;
       default:
         return;
@@ -367,14 +297,9 @@ export class SharedReplica {
   #adopt(message: Extract<ReplicaMessage, { kind: "host" }>): void {
     this.#host = { id: message.host, clientId: message.clientId };
     this.#failure = undefined;
-    for (const [id, call] of this.#pending) this.#send(id, call);
+    this.#calls.sendAll(message.host);
     this.#live.changed();
-    if (message.status) this.#emitStatus(fromWireStatus(message.status));
+    if (message.status) this.#events.emitStatus(fromWireStatus(message.status));
     for (const listener of [...this.#hostListeners]) listener();
-  }
-
-  #emitStatus(event: SyncStatusEvent): void {
-    this.#status = event;
-    for (const listener of this.#statusListeners) listener(event);
   }
 }
