@@ -71,6 +71,18 @@ export class LocalDB {
     return this.#db.kind;
   }
 
+  /**
+   * Lets the database grow to about `bytes` without its engine copying it as it grows
+   * (`SqlEngine.reserve`; before a large initial sync). A no-op inside a transaction.
+   */
+  reserve(bytes: number): Result<void, LocalDBError> {
+    if (this.#depth > 0) return Ok(undefined);
+    return this.#guard(`cannot make room for ${bytes} bytes`, () => {
+      this.#statements.clear();
+      this.#db.reserve?.(bytes);
+    });
+  }
+
   /** Runs statements that return nothing (DDL, writes). Watchers of changed tables re-run. */
   exec(sql: string, params?: BindParams): Result<void, LocalDBError> {
     const result = this.#guard(`exec failed: ${sql.slice(0, 80)}`, () => {

@@ -56,6 +56,13 @@ export interface SqlEngine {
   onUpdate(listener: (table: string) => void): void;
   /** How this engine's committed changes become durable. */
   readonly persistence: Persistence;
+  /**
+   * Makes room for the database to grow to about `bytes` without copying itself as it grows
+   * (sql.js keeps its file in one in-memory array, copied whole at every eighth of growth: most
+   * of a large initial sync's time). Statements prepared before are released. Engines whose
+   * storage grows in place have no such method. Never inside a transaction.
+   */
+  reserve?(bytes: number): void;
   /** Releases the database (and its storage handles). */
   close(): void;
 }

@@ -55,18 +55,25 @@ class SqlJsStatement implements SqlStatement {
   }
 }
 
+/** The sql.js module: what makes databases. */
+type SqlJsStatic = Awaited<ReturnType<typeof import("sql.js")["default"]>>;
+
 class SqlJsEngine implements SqlEngine {
   readonly kind = "sql.js";
   readonly persistence: SnapshotPersistence;
-  readonly #db: Database;
+  readonly #sql: SqlJsStatic;
+  #db: Database;
+  #listener: ((table: string) => void) | undefined;
 
-  constructor(db: Database, context: EngineContext) {
+  constructor(sql: SqlJsStatic, db: Database, context: EngineContext) {
+    this.#sql = sql;
     this.#db = db;
     this.persistence = new SnapshotPersistence({
       name: context.name,
       store: context.snapshots,
       debounceMs: context.debounceMs,
-      exportDb: () => db.export(),
+      // sql.js exports exactly the pages in use, whatever room `reserve` made.
+      exportDb: () => this.#db.export(),
     });
   }
 
@@ -79,12 +86,37 @@ class SqlJsEngine implements SqlEngine {
   }
 
   onUpdate(listener: (table: string) => void): void {
+    this.#listener = listener;
     this.#db.updateHook((_op, _database, table) => listener(table));
+  }
+
+  /**
+   * Reopens the database from its image in an array of `bytes`: SQLite reads its size from the
+   * header and writes new pages into the room after it, so the file never grows (and is never
+   * copied) until it passes `bytes`. The old database stays open if the new one cannot be made.
+   */
+  reserve(bytes: number): void {
+    const image = this.#db.export();
+    if (bytes <= image.length * 1.25) return;
+    const room = new Uint8Array(bytes);
+    room.set(image);
+    const next = openWith(this.#sql, room);
+    this.#db.close();
+    this.#db = next;
+    const listener = this.#listener;
+    if (listener) this.onUpdate(listener);
   }
 
   close(): void {
     this.#db.close();
   }
+}
+
+/** A sql.js database over `image` (or empty), with the in-memory engines' settings. */
+function openWith(sql: SqlJsStatic, image: Uint8Array | undefined): Database {
+  const db = new sql.Database(image);
+  for (const pragma of IN_MEMORY_PRAGMAS) db.run(pragma);
+  return db;
 }
 
 /**
@@ -101,9 +133,7 @@ export async function openSqlJsEngine(
   try {
     const { default: initSqlJs } = await import("sql.js");
     const SQL = await initSqlJs(config);
-    const db = new SQL.Database(snapshot.value ?? undefined);
-    for (const pragma of IN_MEMORY_PRAGMAS) db.run(pragma);
-    return Ok(new SqlJsEngine(db, context));
+    return Ok(new SqlJsEngine(SQL, openWith(SQL, snapshot.value ?? undefined), context));
   } catch (cause) {
     return Err(new LocalDBError(`cannot open local database "${context.name}"`, { cause }));
   }

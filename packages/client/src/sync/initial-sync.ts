@@ -36,6 +36,17 @@ export interface InitialSyncParts {
   readonly progress: (progress: InitialSyncProgress) => void;
 }
 
+/** The most room an initial sync asks the database for (see `LocalDB.reserve`). */
+const MAX_RESERVE = 2 ** 30;
+
+/** The database file's size: pages in use times the page size. */
+function fileBytes(db: LocalDB): number {
+  const count = db.queryValues("PRAGMA page_count");
+  const size = db.queryValues("PRAGMA page_size");
+  if (!count.ok || !size.ok) return 0;
+  return Number(count.value[0]?.[0] ?? 0) * Number(size.value[0]?.[0] ?? 0);
+}
+
 /** The meta key of the pull cursor. */
 export const CURSOR_KEY = "lastSyncedHlc";
 
@@ -57,10 +68,18 @@ export async function initialSync(
     if (!cleared.ok) return cleared;
   }
   let rows = 0;
+  let before = 0;
   const done = await transport.checkpoint((chunk) => {
+    if (chunk.chunkIndex === 0) before = fileBytes(db);
     const deltas = checkpointDeltas(chunk);
     const applied = applyCheckpointDeltas(db, deltas);
     if (!applied.ok) return applied;
+    if (chunk.chunkIndex === 0 && chunk.chunkCount > 1) {
+      // Room for every chunk, judged by the first: an engine that copies its file as it grows
+      // (sql.js) copies it once instead. A reservation that fails only leaves the copies.
+      const grown = fileBytes(db) - before;
+      void db.reserve(Math.min(MAX_RESERVE, before + grown * chunk.chunkCount * 1.25));
+    }
     rows += applied.value;
     parts.progress({ chunkIndex: chunk.chunkIndex, chunkCount: chunk.chunkCount, rows });
     return Ok(undefined);

@@ -125,6 +125,33 @@ describe.each(ENGINES)("LocalDB on %s", (engine) => {
     ]);
   });
 
+  it("reserve() makes room to grow, and the database reads, writes, watches and saves as before", async () => {
+    const snapshots = new MemorySnapshotStore();
+    const db = await open(snapshots, "roomy");
+    unwrapOrThrow(db.exec("CREATE TABLE t (id TEXT PRIMARY KEY, n REAL)"));
+    unwrapOrThrow(db.exec("INSERT INTO t VALUES (?, ?)", ["a", 1]));
+    expect(unwrapOrThrow(db.query("SELECT n FROM t WHERE id = ?", ["a"]))).toEqual([{ n: 1 }]);
+    let seen = 0;
+    db.watch("SELECT count(*) AS n FROM t", undefined, () => seen++);
+    // Inside a transaction it waits: nothing may close the database under an open transaction.
+    unwrapOrThrow(db.transaction(() => db.reserve(8 << 20)));
+    unwrapOrThrow(db.reserve(8 << 20));
+    const watched = seen;
+    for (let i = 0; i < 2000; i++)
+      unwrapOrThrow(db.exec("INSERT INTO t VALUES (?, ?)", [`r${i}`, i]));
+    expect(seen).toBeGreaterThan(watched);
+    expect(unwrapOrThrow(db.query("SELECT n FROM t WHERE id = ?", ["r1999"]))).toEqual([
+      { n: 1999 },
+    ]);
+    const pages = unwrapOrThrow(db.queryValues("PRAGMA page_count"))[0]?.[0];
+    unwrapOrThrow(await db.close());
+    const saved = unwrapOrThrow(await snapshots.load("roomy"));
+    // The snapshot holds the pages in use, not the room.
+    if (engine === "sql.js") expect(saved?.length).toBe(Number(pages) * 4096);
+    const again = await open(snapshots, "roomy");
+    expect(unwrapOrThrow(again.query("SELECT count(*) AS n FROM t"))).toEqual([{ n: 2001 }]);
+  });
+
   it("integers beyond 2^53 and doubles read back as sql.js reads them", async () => {
     const db = await open();
     unwrapOrThrow(db.exec("CREATE TABLE n (id TEXT PRIMARY KEY, i INTEGER, r REAL, x)"));
