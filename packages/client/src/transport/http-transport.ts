@@ -13,6 +13,7 @@ import {
   type SyncNotification,
   type SyncResponse,
 } from "@lakesync/proto";
+import { readFrames } from "./checkpoint-frames.js";
 import {
   type CheckpointSummary,
   type PullRequest,
@@ -143,38 +144,48 @@ export class HttpTransport implements SyncTransport {
       chunk: CheckpointChunk,
     ) => Promise<Result<void, LakeSyncError>> | Result<void, LakeSyncError>,
   ): Promise<Result<CheckpointSummary, LakeSyncError>> {
-    const response = await this.#call(
-      `${this.#base}/checkpoint`,
-      { method: "GET" },
-      CHECKPOINT_TIMEOUT_MS,
-    );
-    if (!response.ok) return response;
-    const header = response.value.headers.get("x-lakesync-snapshot-hlc") ?? "";
-    const snapshot = parseHLC(header);
-    if (!snapshot.ok)
-      return Err(
-        new TransportError(
-          `the checkpoint has no valid snapshot HLC header (${JSON.stringify(header)})`,
-          { code: "BAD_RESPONSE" },
-        ),
+    // Streamed: each chunk is applied as soon as its frame is in, while the rest downloads.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), CHECKPOINT_TIMEOUT_MS);
+    try {
+      const response = await this.#call(
+        `${this.#base}/checkpoint`,
+        { method: "GET" },
+        {
+          signal: controller.signal,
+        },
       );
-    const frames = splitFrames(response.value.bytes);
-    if (!frames.ok) return frames;
-    let count = 0;
-    for (const frame of frames.value) {
-      const chunk = decodeCheckpointChunk(frame);
-      if (!chunk.ok)
+      if (!response.ok) return response;
+      const header = response.value.headers.get("x-lakesync-snapshot-hlc") ?? "";
+      const snapshot = parseHLC(header);
+      const body = response.value.body;
+      if (!snapshot.ok || !body)
         return Err(
-          new TransportError("a checkpoint chunk is not a valid message", {
-            cause: chunk.error,
-            code: "BAD_RESPONSE",
-          }),
+          new TransportError(
+            `the checkpoint has no valid snapshot HLC header (${JSON.stringify(header)})`,
+            { code: "BAD_RESPONSE" },
+          ),
         );
-      const applied = await onChunk(chunk.value);
-      if (!applied.ok) return applied;
-      count++;
+      let count = 0;
+      for await (const frame of readFrames(body)) {
+        if (!frame.ok) return frame;
+        const chunk = decodeCheckpointChunk(frame.value);
+        if (!chunk.ok)
+          return Err(
+            new TransportError("a checkpoint chunk is not a valid message", {
+              cause: chunk.error,
+              code: "BAD_RESPONSE",
+            }),
+          );
+        const applied = await onChunk(chunk.value);
+        if (!applied.ok) return applied;
+        count++;
+      }
+      return Ok({ snapshotHlc: snapshot.value, chunks: count });
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
     }
-    return Ok({ snapshotHlc: snapshot.value, chunks: count });
   }
 
   async schema(): Promise<Result<ServerSchemas, LakeSyncError>> {
@@ -183,9 +194,13 @@ export class HttpTransport implements SyncTransport {
     return parseServerSchemas(response.value.bytes);
   }
 
-  async #call(url: string, init: { method: string; body?: Uint8Array }, timeoutMs?: number) {
-    const first = await this.#send(url, init, false, timeoutMs);
-    if (!first.ok && first.error.status === 401) return this.#send(url, init, true, timeoutMs);
+  async #call(
+    url: string,
+    init: { method: string; body?: Uint8Array },
+    stream?: { readonly signal: AbortSignal },
+  ) {
+    const first = await this.#send(url, init, false, stream);
+    if (!first.ok && first.error.status === 401) return this.#send(url, init, true, stream);
     return first;
   }
 
@@ -193,8 +208,13 @@ export class HttpTransport implements SyncTransport {
     url: string,
     init: { method: string; body?: Uint8Array },
     refresh: boolean,
-    timeoutMs = this.#o.timeoutMs ?? 15_000,
-  ): Promise<Result<{ bytes: Uint8Array; headers: Headers }, TransportError>> {
+    stream?: { readonly signal: AbortSignal },
+  ): Promise<
+    Result<
+      { bytes: Uint8Array; headers: Headers; body: ReadableStream<Uint8Array> | null },
+      TransportError
+    >
+  > {
     const doFetch = this.#o.fetch ?? globalThis.fetch;
     let token: string;
     try {
@@ -212,8 +232,13 @@ export class HttpTransport implements SyncTransport {
         ),
       );
     }
+    // A streamed call's caller times the whole download; other calls are timed here.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const timer = setTimeout(() => controller.abort(), this.#o.timeoutMs ?? 15_000);
+    if (stream) {
+      clearTimeout(timer);
+      stream.signal.addEventListener("abort", () => controller.abort());
+    }
     const attempt = async (): Promise<{ response: Response; bytes: Uint8Array }> => {
       const response = await doFetch(url, {
         method: init.method,
@@ -225,6 +250,8 @@ export class HttpTransport implements SyncTransport {
         },
         signal: controller.signal,
       });
+      // A successful streamed answer is read by the caller as it arrives.
+      if (stream && response.ok) return { response, bytes: new Uint8Array(0) };
       return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
     };
     let answer: { response: Response; bytes: Uint8Array };
@@ -250,7 +277,7 @@ export class HttpTransport implements SyncTransport {
     }
     const { response, bytes } = answer;
     if (!response.ok) return Err(httpError(response.status, bytes));
-    return Ok({ bytes, headers: response.headers });
+    return Ok({ bytes, headers: response.headers, body: stream ? response.body : null });
   }
 }
 
@@ -264,27 +291,6 @@ function decodeReply(bytes: Uint8Array): Result<SyncResponse, TransportError> {
       code: "BAD_RESPONSE",
     }),
   );
-}
-
-/** Splits a checkpoint body into its length-prefixed frames. */
-function splitFrames(bytes: Uint8Array): Result<Uint8Array[], TransportError> {
-  const frames: Uint8Array[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 0;
-  while (offset < bytes.byteLength) {
-    if (offset + 4 > bytes.byteLength)
-      return Err(
-        new TransportError("the checkpoint ends inside a frame header", { code: "BAD_RESPONSE" }),
-      );
-    const length = view.getUint32(offset, false);
-    if (offset + 4 + length > bytes.byteLength)
-      return Err(
-        new TransportError("the checkpoint ends inside a frame", { code: "BAD_RESPONSE" }),
-      );
-    frames.push(bytes.subarray(offset + 4, offset + 4 + length));
-    offset += 4 + length;
-  }
-  return Ok(frames);
 }
 
 function httpError(status: number, bytes: Uint8Array): TransportError {
