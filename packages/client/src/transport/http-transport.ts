@@ -7,13 +7,12 @@ import {
   type CheckpointChunk,
   decodeCheckpointChunk,
   decodeSyncNotification,
-  decodeSyncResponse,
   encodeSyncPush,
   PROTO_CONTENT_TYPE,
   type SyncNotification,
-  type SyncResponse,
 } from "@lakesync/proto";
 import { readFrames } from "./checkpoint-frames.js";
+import { decodeReply, httpError } from "./http-replies.js";
 import {
   type CheckpointSummary,
   type PullRequest,
@@ -279,36 +278,4 @@ export class HttpTransport implements SyncTransport {
     if (!response.ok) return Err(httpError(response.status, bytes));
     return Ok({ bytes, headers: response.headers, body: stream ? response.body : null });
   }
-}
-
-/** Decodes a SyncResponse body, or says the gateway answered garbage. */
-function decodeReply(bytes: Uint8Array): Result<SyncResponse, TransportError> {
-  const decoded = decodeSyncResponse(bytes);
-  if (decoded.ok) return decoded;
-  return Err(
-    new TransportError("the gateway's reply is not a valid SyncResponse", {
-      cause: decoded.error,
-      code: "BAD_RESPONSE",
-    }),
-  );
-}
-
-function httpError(status: number, bytes: Uint8Array): TransportError {
-  let code = "HTTP_ERROR";
-  let message = `HTTP ${status}`;
-  try {
-    const body = JSON.parse(new TextDecoder().decode(bytes)) as {
-      code?: unknown;
-      message?: unknown;
-      error?: { code?: unknown; message?: unknown };
-    };
-    const detail = body.error ?? body;
-    if (typeof detail.code === "string") code = detail.code;
-    if (typeof detail.message === "string") message = `HTTP ${status}: ${detail.message}`;
-  } catch {
-    // Not JSON: keep the status line.
-  }
-  // 4xx other than timeouts and throttling will fail again unchanged; 5xx may recover.
-  const retryable = status >= 500 || status === 408 || status === 429 || status === 401;
-  return new TransportError(message, { status, code, retryable });
 }
