@@ -1,15 +1,3 @@
-/**
- * @module bench/compactor
- * Compaction of a table of at least 2M rows built by many flushes (inserts, then updates and
- * deletes): peak memory of the compaction (in a child process, so nothing else is counted),
- * its throughput against DuckDB doing the same fold on the same files (read_parquet, anti-join
- * the equality deletes by sequence number, COPY TO PARQUET per bucket), and the read speed of
- * the table before and after (LakeSync's reader and DuckDB's fold).
- *
- * `node … bench/compactor.bench.ts --compact <dir>` is the child: it compacts the lake in
- * `<dir>` and prints what it measured as JSON.
- */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +20,7 @@ import {
 import { type TableSchema, unwrapOrThrow } from "@lakesync/core";
 import "@lakesync/parquet/node";
 import { type BenchRow, table } from "./harness.js";
+import { runCappedChild } from "./support/capped-child.js";
 import { buildTable } from "./support/compactor-build.js";
 import { describeFiles, summariseFiles } from "./support/compactor-files.js";
 import { foldSql } from "./support/compactor-fold-sql.js";
@@ -195,21 +184,8 @@ const duckBytes = duckFiles.reduce((n, f) => n + statSync(join(out, String(f))).
 
 log("LakeSync compaction in a child process (default memory budget, V8 heap capped at it)");
 await lake.catalogue.close();
-const child = spawnSync(
-  process.execPath,
-  [
-    // V8's old generation capped at the budget: the compaction must live within it.
-    `--max-old-space-size=${DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20}`,
-    "--max-semi-space-size=16",
-    "--conditions=@lakesync/source",
-    "--import",
-    "tsx",
-    fileURLToPath(import.meta.url),
-    "--compact",
-    dir,
-  ],
-  { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * 1024 * 1024 },
-);
+// V8's old generation capped at the budget: the compaction must live within it.
+const child = runCappedChild(fileURLToPath(import.meta.url), ["--compact", dir]);
 if (child.status !== 0) throw new Error(`the compaction child failed (${child.status})`);
 const m = JSON.parse(child.stdout) as {
   stateMs: number;

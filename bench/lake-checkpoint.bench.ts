@@ -1,16 +1,3 @@
-/**
- * @module bench/lake-checkpoint
- * Serving a new client's checkpoint from the lake: a compacted table of 1M rows (by default;
- * `BENCH_LAKE_CHECKPOINT_ROWS`) streamed chunk by chunk (`planLakeCheckpoint`: one pass counts the
- * chunks, a second builds each one as it is read, encoded to wire bytes and dropped as a server
- * does), against the same checkpoint built whole in memory (`lakeCheckpoint`) and against merely
- * decoding the files it reads (the floor), each in a child process whose V8 heap is capped at
- * the compaction budget, so the peak heap is the checkpoint's own.
- *
- * `node … bench/lake-checkpoint.bench.ts --child <mode> <dir>` is a child: it runs one mode on
- * the lake in `<dir>` and prints what it measured as JSON.
- */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +28,7 @@ import {
 import { encodeCheckpointChunk } from "@lakesync/proto";
 import "@lakesync/parquet/node";
 import { type BenchRow, table } from "./harness.js";
+import { runCappedChild } from "./support/capped-child.js";
 import { openFileLake } from "./support/file-lake.js";
 
 const N = Number(process.env.BENCH_LAKE_CHECKPOINT_ROWS ?? 1_000_000);
@@ -181,21 +169,7 @@ await lake.catalogue.close();
 
 function child(mode: "stream" | "whole" | "read"): ChildResult | undefined {
   log(`${mode} in a child process (V8 heap capped at ${MiB(DEFAULT_MEMORY_BUDGET_BYTES)})`);
-  const run = spawnSync(
-    process.execPath,
-    [
-      `--max-old-space-size=${DEFAULT_MEMORY_BUDGET_BYTES / 2 ** 20}`,
-      "--max-semi-space-size=16",
-      "--conditions=@lakesync/source",
-      "--import",
-      "tsx",
-      fileURLToPath(import.meta.url),
-      "--child",
-      mode,
-      dir,
-    ],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * 1024 * 1024 },
-  );
+  const run = runCappedChild(fileURLToPath(import.meta.url), ["--child", mode, dir]);
   if (run.status !== 0) {
     log(`${mode}: the child failed (exit ${run.status}, signal ${run.signal ?? "none"})`);
     return undefined;
