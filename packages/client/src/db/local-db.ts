@@ -76,7 +76,8 @@ export class LocalDB {
    * (`SqlEngine.reserve`; before a large initial sync). A no-op inside a transaction.
    */
   reserve(bytes: number): Result<void, LocalDBError> {
-    if (this.#depth > 0) return Ok(undefined);
+    // Engines that grow in place have nothing to do: their statements stay prepared.
+    if (this.#depth > 0 || !this.#db.reserve) return Ok(undefined);
     return this.#guard(`cannot make room for ${bytes} bytes`, () => {
       this.#statements.clear();
       this.#db.reserve?.(bytes);
